@@ -1,0 +1,113 @@
+"""Line-end hyphenation: artefact of the line break, or a genuine compound?
+
+Decided from evidence, in this order: the manifest's explicit lists; a digit
+range (``424-`` + ``7``) keeps its hyphen; a capitalised second part keeps it
+(``Trans-`` + ``Baikal``, ``Rykov-`` + ``Bukharin``); the corpus (how often the
+hyphenated and the joined forms occur *not* at a line end, in this text first,
+then in the whole edition); last, a word list (wordfreq): a joined form that is
+a common word is joined, two parts that are both words are kept apart.
+
+    >>> v = Vocabulary.from_lines(["the self-criticism was", "a document"])
+    >>> join_decision("self", "criticism", v, v)
+    'keep'
+    >>> join_decision("docu", "ment", v, v)
+    'join'
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+WORD_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*")
+
+
+class Vocabulary:
+    """Counts of words and hyphenated compounds seen away from line ends."""
+
+    def __init__(self, counts: Counter):
+        self.counts = counts
+
+    @classmethod
+    def from_lines(cls, lines) -> "Vocabulary":
+        counts: Counter = Counter()
+        for line in lines:
+            stripped = line.rstrip()
+            if stripped.endswith("-"):
+                stripped = stripped[: stripped.rfind(" ") + 1] if " " in stripped else ""
+            words = WORD_RE.findall(stripped)
+            if words and line.lstrip() and line.lstrip()[0].islower():
+                words = words[1:]          # may be the tail of a word broken on the line before
+            counts.update(w.lower() for w in words)
+        return cls(counts)
+
+    def hyphenated(self, first: str, second: str) -> int:
+        return self.counts.get(f"{first}-{second}".lower(), 0)
+
+    def joined(self, first: str, second: str) -> int:
+        return self.counts.get(f"{first}{second}".lower(), 0)
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en")
+
+
+def join_decision(first: str, second: str, own: Vocabulary, corpus: Vocabulary,
+                  keep: frozenset = frozenset(), join: frozenset = frozenset()) -> str:
+    """Return ``"join"`` or ``"keep"`` for ``first-`` at a line end followed by ``second``."""
+    compound = f"{first}-{second}".lower()
+    if compound in keep:
+        return "keep"
+    if compound in join or f"{first}{second}".lower() in join:
+        return "join"
+    if first[-1:].isdigit() or second[:1].isdigit():
+        return "keep"
+    if second[:1].isupper():
+        return "keep"
+    for vocab in (own, corpus):
+        h, j = vocab.hyphenated(first, second), vocab.joined(first, second)
+        if h != j:
+            return "keep" if h > j else "join"
+    joined = _zipf(f"{first}{second}".lower())
+    if joined >= 2.5:
+        return "join"
+    if _zipf(first.lower()) >= 2.5 and _zipf(second.lower()) >= 2.5 and len(first) > 1:
+        return "keep"
+    return "join"
+
+
+HEAD_RE = re.compile(r"([A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*)-$")
+TAIL_RE = re.compile(r"^([A-Za-z\u00C0-\u024F0-9]+)")
+
+
+def join_lines(lines: list[str], own: Vocabulary, corpus: Vocabulary,
+               keep: frozenset = frozenset(), join: frozenset = frozenset(),
+               log: list | None = None) -> str:
+    """Join hard-wrapped lines into one paragraph, resolving line-end hyphens.
+
+    >>> v = Vocabulary(Counter())
+    >>> join_lines(["the docu-", "ment was  ", "signed"], v, v)
+    'the document was signed'
+    """
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        head = HEAD_RE.search(out)
+        tail = TAIL_RE.match(line)
+        if out.endswith("-") and head and tail and out[-2:-1].isalpha() or (
+                out.endswith("-") and out[-2:-1].isdigit() and tail):
+            first = head.group(1).split("-")[-1] if head else out[:-1]
+            decision = join_decision(first, tail.group(1), own, corpus, keep, join)
+            if log is not None:
+                log.append((first, tail.group(1), decision))
+            out = out + line if decision == "keep" else out[:-1] + line
+        else:
+            out = f"{out} {line}"
+    return re.sub(r"[ \t]{2,}", " ", out)

@@ -1,0 +1,171 @@
+"""The manifest of one text (``texts/<slug>/edition.yml``): schema and loader.
+
+Everything the edition knows about one source lives here: its bibliography,
+the rules that clean and structure it, and the emendations applied to it.
+The schema is declared once, below; ``python build_edition.py check --schema``
+prints it as documentation.
+"""
+from __future__ import annotations
+
+from .schema import Field, List, Map, is_regex, validate_text
+
+PERSON = Map({
+    "family": Field(str, "Family name", required=True),
+    "given": Field(str, "Given names or initials"),
+}, "A person's name")
+
+ORIGINAL = Map({
+    "title": Field(str, "Original-language title", required=True),
+    "container_title": Field(str, "Original journal or book"),
+    "issue": Field(str, "Original issue(s)"),
+    "year": Field(int, "Year of the original publication"),
+    "language": Field(str, "Language of the original (BCP 47, e.g. ru)"),
+}, "For translations: the original publication")
+
+BIBLIOGRAPHY = Map({
+    "type": Field(str, "Kind of item (CSL type)", required=True,
+                  choices=("book", "article-journal", "report", "chapter")),
+    "authors": List(PERSON, "Authors in printed order", required=True),
+    "editors": List(PERSON, "Editors"),
+    "translators": List(PERSON, "Translators"),
+    "title": Field(str, "Title as printed", required=True),
+    "subtitle": Field(str, "Subtitle"),
+    "container_title": Field(str, "Journal (for articles)"),
+    "volume": Field(str, "Volume"),
+    "issue": Field(str, "Issue"),
+    "collection_title": Field(str, "Series the book or report belongs to"),
+    "publisher": Field(str, "Publisher or issuing agency"),
+    "publisher_place": Field(str, "Place of publication"),
+    "institution": Field(str, "Issuing institution (reports)"),
+    "year": Field(int, "Year of publication", required=True),
+    "issued": Field(str, "Full date of issue, YYYY-MM-DD, where known"),
+    "isbn": Field(str, "ISBN"),
+    "report_number": Field(str, "Report number (reports)"),
+    "url": Field(str, "Where the printed or online original can be found"),
+    "original": ORIGINAL,
+    "language": Field(str, "Language of this witness (BCP 47)", required=True),
+    "rights": Field(str, "Rights statement", required=True),
+}, "Bibliographic description, complete enough for a citation", required=True)
+
+SOURCE = Map({
+    "file": Field(str, "The verbatim witness, relative to the manifest", default="source.txt"),
+    "seed": Field(str, "File name of the seed in ../shared/seeds it was copied from", required=True),
+    "sha256": Field(str, "sha256 of the witness; checked on every build", required=True),
+}, "The witness", required=True)
+
+EMENDATION = Map({
+    "line": Field(int, "Line of the witness the correction applies to", required=True),
+    "original": Field(str, "Text as it stands in the witness (must occur on that line)", required=True),
+    "replacement": Field(str, "Corrected text", required=True),
+    "why": Field(str, "Reason, shown in the report", required=True),
+}, "A correction the rules cannot make")
+
+FURNITURE = Map({
+    "rule": Field(str, "Name of the rule (counted in the report)", required=True),
+    "pattern": Field(str, "Regular expression matched against a whole line (stripped)", check=is_regex),
+    "lines": List(Field(int, "line"), "A range [first, last] of witness lines to drop"),
+    "why": Field(str, "Why this is not text", required=True),
+    "min": Field(int, "The rule must drop at least this many lines (default 1)", default=1),
+}, "Print furniture to remove: running heads, page numbers, notices")
+
+UNIT = Map({
+    "slug": Field(str, "Stable page slug (never from the title): intro, ch01, app2", required=True),
+    "kind": Field(str, "What the unit is", required=True,
+                  choices=("front", "part", "chapter", "back", "appendix")),
+    "title": Field(str, "Title as printed (repaired)", required=True),
+    "subtitle": Field(str, "Subtitle, e.g. the dates under a chapter head"),
+    "label": Field(str, "Label before the title: Chapter 3, Part I, Essay 4"),
+    "line": Field(int, "First witness line of the unit (its heading)", required=True),
+    "match": Field(str, "Regular expression the line must match (guards the line number)",
+                   required=True, check=is_regex),
+    "heading_lines": Field(int, "How many lines from 'line' on are the printed heading (dropped as text)",
+                           default=1),
+    "drop": Field(bool, "Leave the unit out of the edition (reason in 'why')", default=False),
+    "why": Field(str, "Why a unit is dropped or how its heading was restored"),
+}, "A page of the edition")
+
+HEADING = Map({
+    "pattern": Field(str, "Regular expression for a heading line (whole block)", required=True, check=is_regex),
+    "level": Field(int, "Heading level inside the page (2..4)", default=2),
+    "case": Field(str, "Re-case the heading", default="keep", choices=("keep", "title")),
+    "kind": Field(str, "Block kind produced", default="heading", choices=("heading", "document", "provenance")),
+    "in_units": List(Field(str, "unit slug"), "Only in these units (default: all)"),
+    "keep_upper": List(Field(str, "word"), "Words kept in capitals when re-casing (NKVD, VKP(b))"),
+    "max_length": Field(int, "Only blocks up to this many characters", default=200),
+    "why": Field(str, "What the rule recognises"),
+}, "A rule for subheadings inside units")
+
+NOTES = Map({
+    "style": Field(str, "How notes are printed", default="none",
+                   choices=("none", "endnotes-section", "footnote-lists", "grouped-endnotes", "page-footnotes")),
+    "marker_patterns": List(Field(str, "regex", check=is_regex),
+                            "Regular expressions for in-text markers; group 1 is the number"),
+    "section_unit": Field(str, "Slug of the unit holding the notes (removed once distributed)"),
+    "groups": List(Map({
+        "heading": Field(str, "Regular expression for the group heading in the notes section", required=True,
+                         check=is_regex),
+        "unit": Field(str, "Unit the group's notes belong to", required=True),
+    }), "Endnote groups and the unit each belongs to"),
+    "options": Map({}, "reserved"),
+}, "Where the notes are and how markers look")
+
+MANIFEST = Map({
+    "slug": Field(str, "Stable slug of the text; the folder name", required=True),
+    "order": Field(int, "Position on the home page", required=True),
+    "short_title": Field(str, "Short title for navigation", required=True),
+    "summary": Field(str, "One line on what this text is (home page)", required=True),
+    "about": Field(str, "A paragraph on the witness and how the edition treats it (landing page)"),
+    "source": SOURCE,
+    "bibliography": BIBLIOGRAPHY,
+    "witness_of": Map({
+        "text": Field(str, "Slug of the fuller text this one is a witness of", required=True),
+        "note": Field(str, "What part of it, as shown to the reader", required=True),
+        "first_line": Field(int, "Line of the fuller text's witness where the parallel begins"),
+    }, "Set when this text is a second witness of (part of) another"),
+    "markup": Field(str, "Inline markup in the source: none, or a Markdown-like subset (emphasis, links)",
+                    default="none", choices=("none", "markdown")),
+    "wrap": Field(str, "Lines are hard-wrapped (join them) or one paragraph per line",
+                  default="none", choices=("hard", "none")),
+    "hyphen_keep": List(Field(str, "word"), "Hyphenated compounds to keep even at a line end"),
+    "hyphen_join": List(Field(str, "word"), "Words to join even where the hyphenated form looks genuine"),
+    "emendations": List(EMENDATION, "Corrections applied to the witness, listed in the report"),
+    "furniture": List(FURNITURE, "Print furniture removed, counted per rule"),
+    "units": List(UNIT, "The pages of the text, in order", required=True),
+    "headings": List(HEADING, "Subheading rules"),
+    "verse": List(Map({
+        "lines": List(Field(int, "line"), "[first, last] witness lines of a verse or dialogue block",
+                      required=True),
+        "why": Field(str, "What it is"),
+    }), "Blocks whose line breaks are kept"),
+    "notes": NOTES,
+    "index_note": Field(str, "Why the printed index is left out (shown on the landing page)"),
+})
+
+
+def load_manifest(text: str, path: str):
+    """Parse and validate one manifest; returns ``(data, errors)``."""
+    data, errors = validate_text(text, MANIFEST, path)
+    if data is not None and not errors:
+        errors.extend(_cross_checks(data, path))
+    return data, errors
+
+
+def _cross_checks(data, path):
+    from .schema import SchemaError
+    errors = []
+    seen: dict[str, int] = {}
+    for unit in data["units"]:
+        if unit["slug"] in seen:
+            errors.append(SchemaError(path, unit.line, f"duplicate unit slug {unit['slug']!r} "
+                                      f"(first at line {seen[unit['slug']]})"))
+        seen.setdefault(unit["slug"], unit.line)
+    lines = [u["line"] for u in data["units"]]
+    for prev, (unit, line) in zip(lines, list(zip(data["units"], lines))[1:]):
+        if line <= prev:
+            errors.append(SchemaError(path, unit.line, f"unit {unit['slug']!r} starts at line {line}, "
+                                      f"not after the previous unit (line {prev}); list units in order"))
+    for rule in data["furniture"]:
+        if bool(rule["pattern"]) == bool(rule["lines"]):
+            errors.append(SchemaError(path, rule.line, f"furniture rule {rule['rule']!r}: give either "
+                                      "'pattern' or 'lines', not both or neither"))
+    return errors

@@ -1,0 +1,110 @@
+"""Stage ``paragraphs``: turn each unit's lines into blocks.
+
+Blank lines separate blocks.  A block of ``|``-lines is a table, a block of
+``- ``-lines a list, a block inside a manifest ``verse`` range keeps its line
+breaks; every other block is prose: its lines are unwrapped and line-end
+hyphens resolved from evidence (see ``edition.clean.hyphenation``).  Sources
+with ``markup: markdown`` have their emphasis and links decoded into tokens.
+
+    ["the docu-", "ment was signed", "", "| a | b |", "|---|---|", "| 1 | 2 |"]
+    -> [Block(para, "the document was signed"), Block(table, rows=[[a, b], [1, 2]])]
+"""
+from __future__ import annotations
+
+import re
+
+from ..clean.hyphenation import Vocabulary, join_lines
+from ..clean.inline import decode
+from ..model import Block, Edition, Line, Text, Unit
+
+TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def run(edition: Edition) -> None:
+    corpus = Vocabulary.from_lines(line.text for t in edition.texts for line in t.lines)
+    for text in edition.texts:
+        own = Vocabulary.from_lines(line.text for line in text.lines)
+        for unit in text.units:
+            unit.blocks = list(_blocks(text, unit, own, corpus))
+            unit.lines = []
+
+
+def split_blocks(lines: list[Line]) -> list[list[Line]]:
+    """Group lines into runs separated by blank lines."""
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.text.strip():
+            current.append(line)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
+    verse = [tuple(v["lines"]) for v in text.manifest["verse"]]
+    keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
+    join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
+    markdown = text.manifest["markup"] == "markdown"
+    for group in _split_verse(split_blocks(unit.lines), verse):
+        first, last = group[0].no, group[-1].no
+        loc = text.loc(first)
+        raw = [ln.text for ln in group]
+        if all(r.lstrip().startswith("|") for r in raw):
+            yield _table(raw, loc, last, markdown)
+        elif any(a <= first and last <= b for a, b in verse):
+            yield Block("verse", "\n".join(_inline(r.strip(), markdown) for r in raw), loc, last)
+            text.report.count("verse-block")
+        elif all(r.lstrip().startswith("- ") for r in raw):
+            items = [_inline(r.strip()[2:].strip(), markdown) for r in raw]
+            yield Block("list", "\n".join(items), loc, last)
+        else:
+            log: list = []
+            joined = join_lines(raw, own, corpus, keep, join, log)
+            for first_part, second, decision in log:
+                text.report.count(f"line-end-hyphen-{decision}")
+            if len(raw) > 1:
+                text.report.count("lines-unwrapped", len(raw) - 1)
+            yield Block("para", _inline(joined, markdown), loc, last)
+
+
+def _split_verse(groups, verse):
+    """Split a run of lines where a verse range starts or ends inside it."""
+    for group in groups:
+        current: list[Line] = []
+        state = None
+        for line in group:
+            inside = any(a <= line.no <= b for a, b in verse)
+            if current and inside != state:
+                yield current
+                current = []
+            current.append(line)
+            state = inside
+        if current:
+            yield current
+
+
+def _inline(s: str, markdown: bool) -> str:
+    return decode(s) if markdown else s
+
+
+def _table(raw: list[str], loc, last: int, markdown: bool) -> Block:
+    rows: list[list[str]] = []
+    header_rows = 0
+    for r in raw:
+        s = r.strip()
+        if TABLE_SEP_RE.match(s):
+            header_rows = len(rows)
+            continue
+        cells = s.strip("|").split("|")
+        rows.append([_inline(c.strip(), markdown) for c in cells])
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    # a header made only of empty cells carries nothing: drop it, keep the table
+    while header_rows and not any(rows[0]):
+        rows.pop(0)
+        header_rows -= 1
+    return Block("table", "", loc, last, rows=rows, header_rows=header_rows)

@@ -1,0 +1,103 @@
+"""Stage ``rejoin``: join paragraphs a former page break cut in two.
+
+Two neighbouring prose paragraphs of one unit are one paragraph when the
+first ends mid-word (a line-end hyphen) or mid-sentence and the second goes
+on.  Running heads, page numbers, ``Document N continued`` heads and footnote
+blocks that stood between the halves were removed by earlier stages, so the
+halves are neighbours here.  A paragraph that ends without punctuation before
+a heading, a table, a list or verse is left alone (only para + para join).
+
+    "... it is an attempt to bring to a non-Russian readership the" + "results of new research ..."
+    -> "... to a non-Russian readership the results of new research ..."
+    "... who have access to unpublished or recently-" + "published documents ..."
+    -> "... unpublished or recently-published documents ..."   (hyphen kept on evidence)
+"""
+from __future__ import annotations
+
+import re
+
+from ..clean.hyphenation import Vocabulary, join_decision
+from ..model import TOKEN_RE, Block, Edition, plain
+
+TERMINAL = tuple('.!?:;"”’\')]…*')
+MIN_LENGTH_FOR_CAPITAL_CONTINUATION = 200
+LAST_WORD_RE = re.compile(r"([A-Za-z\u00C0-\u024F]+)-$")
+FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
+
+
+def run(edition: Edition) -> None:
+    corpus = Vocabulary.from_lines(b.plain() for t in edition.texts for u in t.units for b in u.blocks
+                                   if b.kind == "para")
+    for text in edition.texts:
+        own = Vocabulary.from_lines(b.plain() for u in text.units for b in u.blocks if b.kind == "para")
+        keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
+        join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
+        for unit in text.units:
+            out: list[Block] = []
+            for block in unit.blocks:
+                if out and continues(out[-1], block):
+                    _merge(out[-1], block, own, corpus, keep, join)
+                    text.report.count("page-break-rejoined")
+                else:
+                    out.append(block)
+            unit.blocks = out
+
+
+def _tail(block: Block) -> str:
+    return plain(block.text).rstrip()
+
+
+def continues(a: Block, b: Block) -> bool:
+    """Does paragraph ``b`` continue paragraph ``a`` across a former page break?
+
+    >>> from edition.model import Loc
+    >>> p = lambda s: Block("para", s, Loc("x", 1))
+    >>> continues(p("to a non-Russian readership the"), p("results of new research"))
+    True
+    >>> continues(p("It ended here."), p("then another"))
+    False
+    """
+    if a.kind != "para" or b.kind != "para":
+        return False
+    tail, head = _tail(a), plain(b.text).lstrip()
+    if not tail or not head:
+        return False
+    if tail.endswith("-") and tail[-2:-1].isalpha() and head[:1].isalpha():
+        return True
+    if tail.endswith(TERMINAL) or tail.endswith("--"):
+        return False
+    if head[:1].islower():
+        return True
+    ends_in_word = tail[-1:].islower() or tail.endswith(",")
+    return ends_in_word and len(tail) >= MIN_LENGTH_FOR_CAPITAL_CONTINUATION and head[:1].isupper()
+
+
+def _merge(a: Block, b: Block, own, corpus, keep, join) -> None:
+    tail = _tail(a)
+    text_a = a.text.rstrip()
+    text_b = b.text.lstrip()
+    if tail.endswith("-") and tail[-2:-1].isalpha():
+        first = LAST_WORD_RE.search(tail)
+        second = FIRST_WORD_RE.match(plain(text_b))
+        decision = join_decision(first.group(1), second.group(1), own, corpus, keep, join) \
+            if first and second else "join"
+        a.text = (text_a if decision == "keep" else _drop_last_hyphen(text_a)) + text_b
+    else:
+        a.text = f"{text_a} {text_b}"
+    a.line_end = max(a.line_end, b.line_end)
+    a.attrs.setdefault("joined", []).append(b.loc.line)
+
+
+def _drop_last_hyphen(s: str) -> str:
+    """Remove the final ``-`` of ``s``, skipping trailing tokens."""
+    end = len(s)
+    while True:
+        m = None
+        for m in TOKEN_RE.finditer(s[:end]):
+            pass
+        if m is not None and m.end() == end:
+            end = m.start()
+            continue
+        break
+    i = s.rfind("-", 0, end)
+    return s[:i] + s[i + 1:] if i >= 0 else s
