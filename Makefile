@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine:
+#   make site   create .venv (pinned) and build the whole edition into site/
+#   make test   create .venv (pinned) and run the test suite
+# Also: make check (validate sources, write nothing), make serve (live preview),
+#       make bench (HTML build time against a plain mkdocs build), make clean.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: all site test check serve bench venv clean
+
+all: site
+
+venv: $(STAMP)
+
+# Re-runs only when a requirements file changes (the stamp records the install).
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --quiet \
+		-c constraints.txt -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(PY) build_edition.py build
+
+check: $(STAMP)
+	$(PY) build_edition.py check
+
+serve: $(STAMP)
+	$(PY) build_edition.py serve
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_build.py
+
+clean:
+	rm -rf build site.new-* site.old-*

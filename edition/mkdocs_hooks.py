@@ -1,0 +1,138 @@
+"""MkDocs hooks: put the edition's generated pages into the theme untouched.
+
+A generated page is a ``.md`` file in the staging docs dir whose front matter
+says ``edition: true`` and whose body is the page's finished HTML fragment
+(written by ``edition.site``).  MkDocs must not run Markdown on it: a source
+line such as ``*stars*``, ``# hash`` or ``{{ x }}`` has to reach the reader
+exactly as printed.  Before/after for such a page::
+
+    ---                                   <article ...>
+    title: Chapter 1                        <p id="p1">*stars* &lt;b&gt;</p>
+    edition: true              ==>        </article>   (no <em>, no <b>)
+    toc: [{id: p1, title: "A", level: 2}]
+    ---
+    <p id="p1">*stars* &lt;b&gt;</p>
+
+``on_page_markdown`` stashes the HTML and hands Markdown an empty string;
+``on_page_content`` returns the stash, builds ``page.toc`` from the front
+matter (``[{id, title, level, children}]``, titles plain text, escaped here),
+and does for the fragment what MkDocs' Markdown pass does for a Markdown page:
+records the ids it contains (so links *to* it are checked) and checks every
+relative ``href``/``src`` in it against the site's files and anchors, logging
+at the levels set in ``validation:`` (``warn`` fails a strict build).  Links
+inside fragments are final, relative ``.html`` URLs and are left as written.
+
+Hand-written pages (no ``edition: true``) go through Markdown as usual.
+
+Other ``page.meta`` keys of generated pages, used by templates/theme/main.html:
+``edition_meta`` ([name, content] pairs -> ``<meta>``), ``edition_scripts``
+(site-relative script paths) and ``edition_canonical`` (absolute URL; it
+replaces MkDocs' own ``page.canonical_url``, so there is one canonical link).
+"""
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger("mkdocs.hooks.edition")
+
+_STASH = "_edition_html"
+
+
+def is_edition_page(page) -> bool:
+    return bool(page.meta.get("edition"))
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not is_edition_page(page):
+        return markdown
+    setattr(page, _STASH, markdown)
+    return ""
+
+
+def on_page_content(html_, page, config, files):
+    if not is_edition_page(page):
+        return html_
+    fragment = getattr(page, _STASH)
+    page.toc = get_toc([_toc_token(entry) for entry in page.meta.get("toc") or []])
+    if page.meta.get("edition_canonical"):
+        page.canonical_url = page.meta["edition_canonical"]
+    scan = _Scan()
+    scan.feed(fragment)
+    scan.close()
+    page.present_anchor_ids = scan.ids
+    page.links_to_anchors = {}
+    for url in scan.urls:
+        _check_link(url, page, config, files)
+    for script in page.meta.get("edition_scripts") or []:
+        if files.get_file_from_path(script) is None:
+            log.warning(f"Doc file '{page.file.src_uri}' asks for script '{script}', "
+                        "which is not among the documentation files.")
+    return fragment
+
+
+def _toc_token(entry: dict) -> dict:
+    """Front-matter toc entry -> the token dict ``get_toc`` expects."""
+    return {
+        "level": int(entry.get("level", 2)),
+        "id": str(entry["id"]),
+        "name": html.escape(str(entry["title"]), quote=False),
+        "children": [_toc_token(child) for child in entry.get("children") or []],
+    }
+
+
+class _Scan(HTMLParser):
+    """Collect element ids and the URLs of ``a[href]`` / ``img[src]``."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if value is None:
+                continue
+            if key == "id" or (key == "name" and tag == "a"):
+                self.ids.add(value)
+            elif (key == "href" and tag == "a") or (key == "src" and tag == "img"):
+                self.urls.append(value)
+
+
+def _url_index(files) -> dict:
+    """Map each file's site URL (``texts/getty/ch01.html``) to its File, cached per build."""
+    index = getattr(files, "_edition_url_index", None)
+    if index is None:
+        index = {f.url: f for f in files}
+        files._edition_url_index = index
+    return index
+
+
+def _check_link(url: str, page, config, files) -> None:
+    links = config.validation.links
+    src = page.file.src_uri
+    scheme, netloc, path, _query, anchor = urlsplit(url)
+    if scheme or netloc:
+        return
+    if url.startswith(("/", "\\")):
+        log.log(links.absolute_links,
+                f"Doc file '{src}' contains an absolute link '{url}'; the edition needs relative links.")
+        return
+    if not path:
+        if anchor:
+            page.links_to_anchors.setdefault(page.file, {}).setdefault(anchor, url)
+        return
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.url), unquote(path)))
+    target_file = _url_index(files).get(target)
+    if target_file is None:
+        level = links.not_found if posixpath.splitext(path)[1] else links.unrecognized_links
+        log.log(level, f"Doc file '{src}' contains a link '{url}', but the target "
+                       f"'{target}' is not found among documentation files.")
+        return
+    if anchor:
+        page.links_to_anchors.setdefault(target_file, {}).setdefault(anchor, url)
