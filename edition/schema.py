@@ -76,8 +76,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
+def _is_null(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
 def _validate(node, schema, where: str, path: str, errors: list[SchemaError]):
     line = node.start_mark.line + 1
+    if isinstance(schema, (Map, List)) and _is_null(node) and not schema.required:
+        return schema.default if not isinstance(schema.default, list) else list(schema.default)
     if isinstance(schema, Map):
         if not isinstance(node, yaml.MappingNode):
             errors.append(SchemaError(path, line, f"{where or 'document'}: expected a mapping"))
@@ -103,8 +109,7 @@ def _validate(node, schema, where: str, path: str, errors: list[SchemaError]):
                     name = f"{where}.{key}" if where else key
                     errors.append(SchemaError(path, line, f"missing required key {name!r}"))
                 else:
-                    default = getattr(sub, "default", None)
-                    out[key] = list(default) if isinstance(default, list) else default
+                    out[key] = defaults(sub)
         return out
     if isinstance(schema, List):
         if not isinstance(node, yaml.SequenceNode):
@@ -140,6 +145,21 @@ def _validate(node, schema, where: str, path: str, errors: list[SchemaError]):
             errors.append(SchemaError(path, line, f"{where}: {problem}"))
             return None
     return value
+
+
+def defaults(schema):
+    """The value of an absent, optional key: its default; for a mapping whose keys
+    are all optional, the mapping of their defaults (so ``notes.style`` is always there)."""
+    if isinstance(schema, Map) and schema.default is None:
+        if any(getattr(f, "required", False) for f in schema.fields.values()):
+            return None
+        out = Located()
+        out.line, out.key_lines = 0, {}
+        for key, sub in schema.fields.items():
+            out[key] = defaults(sub)
+        return out
+    default = getattr(schema, "default", None)
+    return list(default) if isinstance(default, list) else default
 
 
 def validate_text(text: str, schema, path: str):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Block, Edition, plain
+from ..model import Block, Edition, plain, token
 from ..pipeline import BuildError
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
@@ -45,6 +45,14 @@ def title_case(s: str, keep_upper=()) -> str:
             parts = low.split("-")
             out.append("-".join([_cap(parts[0])] + [p if p in SMALL_WORDS else _cap(p) for p in parts[1:]]))
     return " ".join(out)
+
+
+def _strip_outer_strong(s: str) -> str:
+    """A heading printed as a bold paragraph: the bold is the heading's, drop it."""
+    open_, close = token("strong"), token("/strong")
+    if s.startswith(open_) and s.endswith(close):
+        return s[len(open_):-len(close)]
+    return s
 
 
 def _cap(part: str) -> str:
@@ -81,11 +89,11 @@ def run(edition: Edition) -> None:
 def _classify(block: Block, unit_slug: str, compiled):
     if block.kind != "para":
         return None
-    flat = " ".join(block.text.split())
+    flat = " ".join(plain(block.text).split())
     for rule, pattern in compiled:
         if rule["in_units"] and unit_slug not in rule["in_units"]:
             continue
-        if len(plain(flat)) > rule["max_length"]:
+        if len(flat) > rule["max_length"]:
             continue
         m = pattern.fullmatch(flat)
         if m:
@@ -95,8 +103,9 @@ def _classify(block: Block, unit_slug: str, compiled):
 
 def _apply(block: Block, rule, m: re.Match) -> None:
     groups = m.groupdict()
-    title = groups.get("title") or m.group(0)
-    title = title.strip()
+    title = (groups.get("title") or m.group(0)).strip()
+    if title == m.string.strip():
+        title = _strip_outer_strong(" ".join(block.text.split()))   # keep inline emphasis
     if rule["case"] == "title":
         title = title_case(title, rule["keep_upper"])
     block.kind = rule["kind"]

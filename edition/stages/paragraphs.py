@@ -49,7 +49,10 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
     keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
     join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
     markdown = text.manifest["markup"] == "markdown"
-    for group in _split_verse(split_blocks(unit.lines), verse):
+    groups = _split_verse(split_blocks(unit.lines), verse)
+    if text.manifest["wrap"] == "none":
+        groups = _split_unwrapped(groups, verse)
+    for group in groups:
         first, last = group[0].no, group[-1].no
         loc = text.loc(first)
         raw = [ln.text for ln in group]
@@ -85,6 +88,43 @@ def _split_verse(groups, verse):
             state = inside
         if current:
             yield current
+
+
+def _line_type(line: Line) -> str:
+    s = line.text.lstrip()
+    return "table" if s.startswith("|") else "list" if s.startswith("- ") else "plain"
+
+
+def _split_unwrapped(groups, verse):
+    """In a text with one paragraph per line, every plain line starts a block.
+
+    Runs of list items or table rows stay together; a short line that stops
+    mid-sentence and is followed by a lowercase line is a hard-wrapped
+    fragment (a quotation set narrow) and is joined.
+    """
+    for group in groups:
+        if any(a <= group[0].no and group[-1].no <= b for a, b in verse):
+            yield group
+            continue
+        current: list[Line] = []
+        for line in group:
+            if current and not _same_block(current[-1], line):
+                yield current
+                current = []
+            current.append(line)
+        if current:
+            yield current
+
+
+def _same_block(prev: Line, line: Line) -> bool:
+    kind = _line_type(line)
+    if kind != _line_type(prev):
+        return False
+    if kind != "plain":
+        return True
+    before = prev.text.rstrip()
+    return (len(before) < 100 and not before.endswith(('.', '!', '?', ':', '"', '”'))
+            and line.text.lstrip()[:1].islower())
 
 
 def _inline(s: str, markdown: bool) -> str:

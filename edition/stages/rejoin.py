@@ -20,7 +20,11 @@ from ..clean.hyphenation import Vocabulary, join_decision
 from ..model import TOKEN_RE, Block, Edition, plain
 
 TERMINAL = tuple('.!?:;"”’\')]…*')
-MIN_LENGTH_FOR_CAPITAL_CONTINUATION = 200
+# A paragraph never ends on one of these words, so a capitalised next paragraph continues it.
+NON_FINAL_WORDS = frozenset("""a an the of and or but nor to in into on upon at by for from with without within
+    that which whom whose who his her its their our my your as than between about after before during against
+    under over among through toward towards were was is are be been being had has have not no this these those
+    such both either neither each every comrade comrades""".split())
 LAST_WORD_RE = re.compile(r"([A-Za-z\u00C0-\u024F]+)-$")
 FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
 
@@ -56,20 +60,24 @@ def continues(a: Block, b: Block) -> bool:
     True
     >>> continues(p("It ended here."), p("then another"))
     False
+    >>> continues(p("the exiled Kurnatovskiy met with the"), p("Lenin in Minusinsk."))
+    True
+    >>> continues(p("He was dead"), p("Besides the back entrance"))
+    False
     """
     if a.kind != "para" or b.kind != "para":
         return False
     tail, head = _tail(a), plain(b.text).lstrip()
     if not tail or not head:
         return False
-    if tail.endswith("-") and tail[-2:-1].isalpha() and head[:1].isalpha():
-        return True
+    if tail.endswith("-") and tail[-2:-1].isalpha():
+        return head[:1].islower()          # "rehabilita-" + "The struggle": text lost, not a split
     if tail.endswith(TERMINAL) or tail.endswith("--"):
         return False
     if head[:1].islower():
         return True
-    ends_in_word = tail[-1:].islower() or tail.endswith(",")
-    return ends_in_word and len(tail) >= MIN_LENGTH_FOR_CAPITAL_CONTINUATION and head[:1].isupper()
+    last_word = tail.rsplit(None, 1)[-1].lower()
+    return head[:1].isupper() and (tail.endswith(",") or last_word in NON_FINAL_WORDS)
 
 
 def _merge(a: Block, b: Block, own, corpus, keep, join) -> None:

@@ -28,7 +28,9 @@ def run(edition: Edition) -> None:
 def _split(text: Text) -> list[str]:
     errors: list[str] = []
     specs = text.manifest["units"]
-    index = {line.no: i for i, line in enumerate(text.lines)}
+    index: dict[int, int] = {}
+    for i, line in enumerate(text.lines):
+        index.setdefault(line.no, i)     # an emendation may have split a line: take its first part
     starts = []
     for spec in specs:
         where = f"{text.manifest_path}:{spec.line}"

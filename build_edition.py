@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Build the scholarly edition: five texts on Soviet politics of the 1930s.
+
+A thin command line over ``edition.build``; run ``python build_edition.py --help``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "command", None):
+        parser().print_help()
+        return 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:   # noqa: BLE001 - the one place that turns errors into messages
+        return report_error(exc, args.debug)
+
+
+def report_error(exc: Exception, debug: bool) -> int:
+    from edition.pipeline import BuildError
+    if debug:
+        raise exc
+    if isinstance(exc, BuildError):
+        print(f"error: the build stopped ({len(exc.messages)} problem(s)); site/ was left as it was:",
+              file=sys.stderr)
+        for message in exc.messages:
+            print(f"  {message}", file=sys.stderr)
+        if exc.hint:
+            print(f"what to do: {exc.hint}", file=sys.stderr)
+        return 2
+    print(f"error: {type(exc).__name__}: {exc}\n(run again with --debug for the traceback)", file=sys.stderr)
+    return 1
+
+
+def cmd_build(args) -> int:
+    from edition.build import build, progress_printer, summary_lines
+    print("building the edition (pipeline, pages, site)…", file=sys.stderr)
+    edition = build(ROOT, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
+                    only=args.text or None)
+    for line in summary_lines(edition):
+        print(line)
+    print(f"site written to {Path(args.out) if args.out else ROOT / 'site'}; "
+          "full reports: texts/<slug>/report.html in the site")
+    return 0
+
+
+def cmd_check(args) -> int:
+    if args.schema:
+        from edition.manifest import MANIFEST
+        from edition.schema import describe
+        print("texts/<slug>/edition.yml — keys, types and meaning:\n")
+        print(describe(MANIFEST))
+        try:
+            from edition.persons import REGISTER_SCHEMA_DOC
+            print("\ntexts/persons.yml:\n")
+            print(REGISTER_SCHEMA_DOC)
+        except ImportError:
+            pass
+        return 0
+    from edition.build import check, progress_printer, summary_lines
+    edition = check(ROOT, progress=progress_printer())
+    for line in summary_lines(edition):
+        print(line)
+    for text in edition.texts:
+        for d in text.report.diagnostics[: args.warnings]:
+            print(f"  {d}")
+    print("check passed: manifests, witnesses and rules are consistent (nothing was written)")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from edition.build import regenerate
+    from edition.site import serve
+    serve(lambda: regenerate(ROOT), ROOT, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_names(args) -> int:
+    from edition.build import load_edition
+    from edition.persons import suggest
+    edition = load_edition(ROOT, until="persons")
+    print(suggest(edition, limit=args.limit))
+    return 0
+
+
+def cmd_ids(args) -> int:
+    from edition.build import load_edition
+    from edition.stages.ids import update
+    edition = load_edition(ROOT, until="persons")
+    print(update(edition, write=not args.dry_run))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build_edition.py",
+        description="Build, check and preview the scholarly edition (texts/ -> site/).",
+        epilog="Errors name file:line and exit 2; --debug shows the traceback.")
+    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the whole edition into site/ (built aside, then swapped in)")
+    b.add_argument("--no-pdf", action="store_true", help="skip PDF generation (HTML site only)")
+    b.add_argument("--out", help="write the site here instead of site/")
+    b.add_argument("--text", action="append", metavar="SLUG", help="build only this text (repeatable)")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")
+    c.add_argument("--schema", action="store_true", help="print the documented manifest schema and exit")
+    c.add_argument("--warnings", type=int, default=20, metavar="N", help="show up to N warnings per text")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("serve", help="live preview: rebuild when texts/, templates/ or docs/ change")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    n = sub.add_parser("names", help="editorial help for the register of persons (texts/persons.yml)")
+    n.add_argument("--suggest", action="store_true", required=True,
+                   help="list recurring names not in the register and unresolved mentions with file:line")
+    n.add_argument("--limit", type=int, default=200, help="how many suggestions to list")
+    n.set_defaults(func=cmd_names)
+
+    i = sub.add_parser("ids", help="permanent passage ids: update the ledgers texts/<slug>/passages.tsv")
+    i.add_argument("--update", action="store_true", required=True,
+                   help="match the texts against the ledgers and record new, moved, merged and retired ids")
+    i.add_argument("--dry-run", action="store_true", help="print the summary, write nothing")
+    i.set_defaults(func=cmd_ids)
+    return p
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

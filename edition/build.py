@@ -1,0 +1,79 @@
+"""What the commands do, as functions: load, check, build, serve.
+
+``build_edition.py`` is a thin command line over these.
+
+    load_edition(root)           -> Edition after every pipeline stage
+    check(root)                  -> Edition (validates, writes nothing)
+    build(root, out, pdf=False)  -> Edition, with site/ rebuilt aside and swapped in
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from .model import Edition
+from .pipeline import STAGES, run_pipeline
+
+
+def progress_printer(stream=sys.stderr) -> Callable[[str, float], None]:
+    """A progress display for long steps: one line per finished stage."""
+    total = len(STAGES) + 2          # + writer and MkDocs
+    seen = {"n": 0}
+
+    def show(name: str, seconds: float) -> None:
+        seen["n"] += 1
+        if stream is not None:
+            print(f"  [{seen['n']:2d}/{total}] {name:<11} {seconds:6.2f}s", file=stream, flush=True)
+    return show
+
+
+def load_edition(root: Path | str, only: list[str] | None = None,
+                 progress: Callable[[str, float], None] | None = None, until: str | None = None,
+                 ledger_mode: str = "check") -> Edition:
+    """Run the pipeline on the texts under ``root/texts``."""
+    edition = Edition(root=str(Path(root).resolve()), options={"only": only, "ledger": ledger_mode})
+    return run_pipeline(edition, progress=progress, until=until)
+
+
+def check(root: Path | str, progress=None) -> Edition:
+    return load_edition(root, progress=progress)
+
+
+def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
+          progress=None, only: list[str] | None = None) -> Edition:
+    """Build the whole edition into ``out`` (default ``root/site``), atomically."""
+    from .render import build_site_model
+    from .site import build_site
+    root = Path(root).resolve()
+    edition = load_edition(root, only=only, progress=progress)
+    started = time.perf_counter()
+    site = build_site_model(edition)
+    if progress:
+        progress("render", time.perf_counter() - started)
+    started = time.perf_counter()
+    build_site(site, root, Path(out) if out else None)
+    if progress:
+        progress("mkdocs", time.perf_counter() - started)
+    return edition
+
+
+def regenerate(root: Path | str):
+    """For ``serve``: rerun the pipeline and the writer, return the new Site."""
+    from .render import build_site_model
+    return build_site_model(load_edition(root))
+
+
+def summary_lines(edition: Edition) -> list[str]:
+    """The short report printed at the end of ``build`` and ``check``."""
+    from .render import report_summary
+    lines = []
+    for text in edition.texts:
+        s = report_summary(text)
+        notes = (f", notes {s['notes_linked']}/{s['notes']} linked, {s['notes_unanchored']} unanchored"
+                 if s["notes"] else "")
+        lines.append(f"{text.slug:<14} {s['lines_in']:>6} lines -> {s['units']:>3} pages, {s['passages']:>5} "
+                     f"passages; furniture -{s['furniture_removed']}, rejoined {s['rejoined']}, "
+                     f"emendations {s['emendations']}{notes}, warnings {s['warnings']}")
+    return lines

@@ -1,0 +1,306 @@
+"""The writer: turn the document tree into site pages (``edition.pages.Site``).
+
+Every page body is rendered by a Jinja2 template from ``templates/`` with
+autoescaping on; inline text is escaped here, token by token, so a ``<``,
+``{{ }}`` or ``*`` in a source is shown as printed and never becomes markup.
+
+    Block(para, "Yezhov⟨note:n3⟩ <b>", pid="p14")
+    -> <p class="passage" id="p14"><a class="pnum" href="#p14">14</a>Yezhov<sup id="fnref:ch01-n3">
+       <a class="footnote-ref" href="#fn:ch01-n3" role="doc-noteref">3</a></sup> &lt;b&gt;</p>
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .model import TOKEN_RE, Block, Edition, Note, Text, Unit, plain
+from .pages import NavItem, Page, Site, TocEntry
+
+
+# ---------------------------------------------------------------- inline text
+@dataclass
+class InlineContext:
+    """Where inline text is rendered: the page, the unit (for note ids)."""
+
+    page_url: str
+    unit_slug: str = ""
+    ref_counts: dict[str, int] = field(default_factory=dict)
+    person_url: object = None          # function(person_id) -> site-relative url
+    note_labels: dict[str, str] = field(default_factory=dict)
+
+    def rel(self, url: str) -> str:
+        base = posixpath.dirname(self.page_url)
+        return posixpath.relpath(url, base or ".")
+
+
+def note_ids():
+    from .notes.core import note_id, ref_id
+    return note_id, ref_id
+
+
+def render_inline(text: str, ctx: InlineContext) -> Markup:
+    """Escape source text and turn its tokens into HTML."""
+    out: list[str] = []
+    pos = 0
+    open_links: list[str] = []
+    for m in TOKEN_RE.finditer(text):
+        out.append(html.escape(text[pos:m.start()], quote=False))
+        pos = m.end()
+        out.append(_token_html(m.group(1), m.group(2), ctx, open_links))
+    out.append(html.escape(text[pos:], quote=False))
+    out.extend("</a>" for _ in open_links)
+    return Markup("".join(out))
+
+
+def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]) -> str:
+    if kind == "note":
+        note_id, ref_id = note_ids()
+        n = ctx.ref_counts.get(value, 0) + 1
+        ctx.ref_counts[value] = n
+        label = html.escape(ctx.note_labels.get(value, value))
+        return (f'<sup id="{ref_id(ctx.unit_slug, value, n)}"><a class="footnote-ref" '
+                f'href="#{note_id(ctx.unit_slug, value)}" role="doc-noteref" '
+                f'aria-label="Note {label}">{label}</a></sup>')
+    if kind == "orphan":
+        return (f'<sup class="orphan-marker" title="Note marker {html.escape(value)}: the source prints no '
+                f'note for it">{html.escape(value)}</sup>')
+    if kind == "person":
+        url = ctx.person_url(value) if ctx.person_url else ""
+        open_links.append("person")
+        return (f'<a class="person" data-person="{html.escape(value)}" '
+                f'href="{html.escape(ctx.rel(url))}">')
+    if kind == "/person" or kind == "/link":
+        if open_links:
+            open_links.pop()
+            return "</a>"
+        return ""
+    if kind == "link":
+        open_links.append("link")
+        if urlsplit(value).scheme in ("http", "https", "ftp"):
+            return f'<a class="external" href="{html.escape(value)}" rel="noopener">'
+        return '<a>'
+    if kind in ("em", "strong"):
+        return f"<{kind}>"
+    if kind in ("/em", "/strong"):
+        return f"</{kind[1:]}>"
+    if kind == "br":
+        return "<br>"
+    return ""
+
+
+# ---------------------------------------------------------------- templates
+def environment(root: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(root / "templates")), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.globals["passage_label"] = passage_label
+    return env
+
+
+def passage_label(pid: str | None) -> str:
+    """The passage number shown in the margin: ``p14`` -> ``14``, ``p14a`` -> ``14a``."""
+    if not pid:
+        return ""
+    return pid[1:] if pid[:1] == "p" and pid[1:2].isdigit() else pid
+
+
+# ---------------------------------------------------------------- pages
+def unit_url(text: Text, unit: Unit) -> str:
+    return f"texts/{text.slug}/{unit.slug}.html"
+
+
+def text_url(text: Text) -> str:
+    return f"texts/{text.slug}/index.html"
+
+
+def report_url(text: Text) -> str:
+    return f"texts/{text.slug}/report.html"
+
+
+def live_units(text: Text) -> list[Unit]:
+    return [u for u in text.units if not u.drop]
+
+
+class Writer:
+    """Renders every page of the edition from one document tree."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.root = Path(edition.root)
+        self.env = environment(self.root)
+        self.person_url = _person_url_function()
+
+    def site(self) -> Site:
+        pages = [self.home_page()]
+        nav = [NavItem("Home", "index.html"), NavItem("Editorial method", "method.html")]
+        for text in self.edition.texts:
+            text_pages = self.text_pages(text)
+            pages.extend(text_pages)
+            nav.append(NavItem(text.manifest["short_title"], children=[
+                NavItem(p.nav_title or p.title, p.url) for p in text_pages]))
+        extra_pages, extra_nav, data_files = self.contributed()
+        pages.extend(extra_pages)
+        nav.extend(extra_nav)
+        return Site(pages=pages, data_files=data_files, nav=nav)
+
+    def contributed(self):
+        """Pages and data files of the persons index and the passage data."""
+        pages, nav, data = [], [], []
+        from .person_pages import person_pages
+        person = person_pages(self.edition)
+        if person:
+            pages.extend(person)
+            nav.append(NavItem("Persons", person[0].url))
+        from .cite import data_files
+        data.extend(data_files(self.edition))
+        return pages, nav, data
+
+    # -- one text
+    def text_pages(self, text: Text) -> list[Page]:
+        units = live_units(text)
+        pages = [self.landing_page(text, units)]
+        pages.extend(self.unit_page(text, unit, i, units) for i, unit in enumerate(units))
+        pages.append(self.report_page(text))
+        return pages
+
+    def unit_page(self, text: Text, unit: Unit, index: int, units: list[Unit]) -> Page:
+        url = unit_url(text, unit)
+        ctx = InlineContext(url, unit.slug, person_url=self.person_url,
+                            note_labels={n.key: n.label for n in unit.notes})
+        note_id, ref_id = note_ids()
+        body = self.env.get_template("unit.html.j2").render(
+            text=text, unit=unit, blocks=unit.blocks,
+            inline=lambda s: render_inline(s, ctx),
+            anchored=[n for n in unit.notes if n.refs],
+            unanchored=[n for n in unit.notes if not n.refs],
+            note_id=lambda n: note_id(unit.slug, n.key),
+            ref_ids=lambda n: n.refs,
+            witness=self.witness_links(text, unit),
+        )
+        title = unit.title
+        nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
+        meta, canonical, scripts = self.head(text, unit, url)
+        return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
+                    canonical=canonical, scripts=scripts, nav_title=nav_title)
+
+    def head(self, text: Text, unit: Unit | None, url: str):
+        from .cite import page_head
+        return page_head(self.edition, text, unit, url)
+
+    def toc(self, unit: Unit) -> list[TocEntry]:
+        entries: list[TocEntry] = []
+        for block in unit.blocks:
+            if block.kind not in ("heading", "document") or not block.pid:
+                continue
+            title = plain(block.text)
+            if block.kind == "document":
+                title = f"Document {block.number}: {title}" if block.number else title
+            entry = TocEntry(block.pid, title[:120], block.level or 2)
+            if entries and entry.level > entries[-1].level:
+                entries[-1].children.append(entry)
+            else:
+                entries.append(entry)
+        if unit.notes:
+            entries.append(TocEntry(f"notes-{unit.slug}", "Notes", 2))
+        return entries
+
+    def witness_links(self, text: Text, unit: Unit) -> list[dict]:
+        """Links between a text and its second witness (both ways)."""
+        links = []
+        rel = text.manifest["witness_of"]
+        if rel:
+            other = self.edition.text(rel["text"]) if rel["text"] in {t.slug for t in self.edition.texts} else None
+            if other:
+                target = _unit_at_line(other, rel["first_line"]) or live_units(other)[0]
+                links.append({"kind": "full", "title": other.title,
+                              "url": posixpath.relpath(unit_url(other, target), posixpath.dirname(unit_url(text, unit))),
+                              "note": rel["note"]})
+        for other in self.edition.texts:
+            orel = other.manifest["witness_of"]
+            if orel and orel["text"] == text.slug:
+                start = _unit_at_line(text, orel["first_line"])
+                if start is None or _unit_index(text, unit) >= _unit_index(text, start):
+                    links.append({"kind": "abridged", "title": other.title,
+                                  "url": posixpath.relpath(unit_url(other, live_units(other)[0]),
+                                                           posixpath.dirname(unit_url(text, unit))),
+                                  "note": orel["note"]})
+        return links
+
+    def landing_page(self, text: Text, units: list[Unit]) -> Page:
+        url = text_url(text)
+        from .cite import text_citation
+        body = self.env.get_template("landing.html.j2").render(
+            text=text, m=text.manifest, bib=text.manifest["bibliography"], units=units,
+            unit_href=lambda u: posixpath.basename(unit_url(text, u)),
+            summary=report_summary(text), citation=text_citation(self.edition, text, url),
+            witness=self.witness_links(text, units[0]) if units else [],
+        )
+        meta, canonical, scripts = self.head(text, None, url)
+        return Page(url=url, title=text.title, html=body, meta=meta, canonical=canonical,
+                    scripts=scripts, nav_title="About this text")
+
+    def report_page(self, text: Text) -> Page:
+        url = report_url(text)
+        body = self.env.get_template("report.html.j2").render(
+            text=text, report=text.report, summary=report_summary(text),
+            unit_titles={u.slug: u.title for u in text.units})
+        return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
+                    nav_title="Build report")
+
+    def home_page(self) -> Page:
+        body = self.env.get_template("home.html.j2").render(
+            texts=self.edition.texts, text_url=text_url,
+            persons=bool(self.edition.persons))
+        return Page(url="index.html", title="Home", html=body)
+
+
+def _person_url_function():
+    from .persons import person_url
+    return person_url
+
+
+def _unit_at_line(text: Text, line: int | None) -> Unit | None:
+    if not line:
+        return None
+    found = None
+    for unit in live_units(text):
+        if unit.loc.line <= line:
+            found = unit
+    return found
+
+
+def _unit_index(text: Text, unit: Unit) -> int:
+    return [u.slug for u in text.units].index(unit.slug)
+
+
+def report_summary(text: Text) -> dict:
+    """The figures shown on a text's landing page and printed after a build."""
+    r = text.report
+    units = live_units(text)
+    notes = r.notes.values()
+    return {
+        "lines_in": r.lines_in,
+        "units": len(units),
+        "passages": sum(len(u.blocks) for u in units),
+        "paragraphs": sum(1 for u in units for b in u.blocks if b.kind == "para"),
+        "notes": sum(len(u.notes) for u in units),
+        "notes_linked": sum(v.get("linked", 0) for v in notes),
+        "notes_unanchored": sum(v.get("unanchored", 0) for v in notes),
+        "markers_orphaned": sum(v.get("orphans", 0) for v in notes),
+        "furniture_removed": sum(n for k, n in r.counts.items() if k.startswith("furniture:")),
+        "rejoined": r.counts.get("page-break-rejoined", 0),
+        "hyphens_joined": r.counts.get("line-end-hyphen-join", 0),
+        "hyphens_kept": r.counts.get("line-end-hyphen-keep", 0),
+        "emendations": len(r.emendations),
+        "warnings": len(r.diagnostics),
+    }
+
+
+def build_site_model(edition: Edition) -> Site:
+    return Writer(edition).site()
