@@ -99,13 +99,28 @@ NOTES = Map({
     "style": Field(str, "How notes are printed", default="none",
                    choices=("none", "endnotes-section", "footnote-lists", "grouped-endnotes", "page-footnotes")),
     "marker_patterns": List(Field(str, "regex", check=is_regex),
-                            "Regular expressions for in-text markers; group 1 is the number"),
+                            "Regular expressions for in-text markers; the first group that matches is the "
+                            "number (superscript digits allowed); the whole match is replaced by the marker"),
+    "entry_patterns": List(Field(str, "regex", check=is_regex),
+                           "Regular expressions for the start of a note (a notes-section paragraph or a footnote "
+                           "list item), matched at its start; group 1 is the number, the match is cut off. A "
+                           "paragraph that does not start a note continues the note before it"),
     "section_unit": Field(str, "Slug of the unit holding the notes (removed once distributed)"),
     "groups": List(Map({
         "heading": Field(str, "Regular expression for the group heading in the notes section", required=True,
                          check=is_regex),
         "unit": Field(str, "Unit the group's notes belong to", required=True),
     }), "Endnote groups and the unit each belongs to"),
+    "letter_notes": Map({
+        "units": List(Field(str, "unit slug"), "Units whose tables carry lettered notes"),
+        "marker": Field(str, "Regular expression for a letter marker in a table cell; first matching group "
+                        "is the letter (superscript letters allowed)", default=r"\s*\^([a-z])\b|\s*([ᵃ-ᶻⁱⁿ])",
+                        check=is_regex),
+        "entry": Field(str, "Regular expression for the start of a letter note in the paragraphs right after "
+                       "the table; first matching group is the letter", default=r"\^([a-z])|([ᵃ-ᶻⁱⁿ])",
+                       check=is_regex),
+    }, "Lettered notes under tables: markers in the cells, notes in the paragraphs after each table "
+       "(keys na, nb ...; the letters must be unique in the unit: repair misprints by emendation)"),
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 
