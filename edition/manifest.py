@@ -101,6 +101,13 @@ NOTES = Map({
     "marker_patterns": List(Field(str, "regex", check=is_regex),
                             "Regular expressions for in-text markers; the first group that matches is the "
                             "number (superscript digits allowed); the whole match is replaced by the marker"),
+    "candidate_patterns": List(Field(str, "regex", check=is_regex),
+                               "Like marker_patterns, for markers that could also be ordinary text (digits "
+                               "glued after a period or quote): a match is a marker only where it fits the "
+                               "note sequence, otherwise it stays text (footnote-lists)"),
+    "list_heading": Field(str, "Regular expression for the heading of a footnote list (footnote-lists); the "
+                          "list blocks after it are the notes, paragraphs after the list up to the next heading "
+                          "continue its last note", default="Footnotes", check=is_regex),
     "entry_patterns": List(Field(str, "regex", check=is_regex),
                            "Regular expressions for the start of a note (a notes-section paragraph or a footnote "
                            "list item), matched at its start; group 1 is the number, the match is cut off. A "
