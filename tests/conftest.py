@@ -2,7 +2,8 @@
 
 - ``--regen-golden``: rewrite the golden files under tests/golden/ (tests/golden.py).
 - ``built_site`` (session): the whole edition built once, HTML only, into a
-  temporary directory, via the lead's ``edition.build.build(root, out, pdf=False)``.
+  temporary directory, via the lead's ``edition.build.build(root, out, pdf=False)``
+  (or an existing build: ``EDITION_SITE=site pytest``).
 - ``site_url`` (session): that directory served over HTTP on 127.0.0.1 (free port).
 - ``browser`` (session) / ``page``: Debian's /usr/bin/chromium driven by
   Playwright (never a downloaded browser).  Every request a page makes is
@@ -47,7 +48,11 @@ def in_ci() -> bool:
 # ---------------------------------------------------------------- the built edition
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The whole edition (HTML, no PDF) built once into a temporary ``site`` dir."""
+    """The whole edition (HTML, no PDF) built once into a temporary ``site`` dir.
+
+    ``EDITION_SITE=/path/to/site pytest ...`` tests an existing build instead."""
+    if os.environ.get("EDITION_SITE"):
+        return Path(os.environ["EDITION_SITE"]).resolve()
     if not (ROOT / "edition" / "build.py").exists():
         pytest.skip("edition/build.py (the lead's build API) is not there yet")
     from edition.build import build

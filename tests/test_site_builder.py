@@ -142,3 +142,14 @@ def test_relative_url():
     assert relative_url("texts/getty/ch01.html", "texts/getty/ch01.html#p4") == "#p4"
     assert relative_url("texts/getty/ch01.html", "texts/getty/ch02.html") == "ch02.html"
     assert relative_url("index.html", "texts/furr/index.html") == "texts/furr/index.html"
+
+
+def test_link_checker_on_synthetic_site(project):
+    from tests.linkcheck import broken_links, remote_resources
+    out = build_site(synthetic_site(), project)
+    assert broken_links(out) == []
+    assert remote_resources(out) == []
+    (out / "texts/t/ch02.html").write_text('<p><a href="ch01.html#nowhere">x</a> <a href="gone.html">y</a></p>')
+    problems = broken_links(out)
+    assert any("'ch01.html#nowhere': no id 'nowhere'" in p for p in problems)
+    assert any("'gone.html': no file texts/t/gone.html" in p for p in problems)
