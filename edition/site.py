@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import html
 import logging
 import os
 import posixpath
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
@@ -112,8 +114,10 @@ def nav_config(nav: list[NavItem], staging: Path) -> list:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list | None,
-               strict: bool = True, serve_url: str | None = None) -> None:
-    """Run one MkDocs build; raise ``SiteBuildError`` listing every warning."""
+               strict: bool = True, serve_url: str | None = None) -> list[str]:
+    """Run one MkDocs build; raise ``SiteBuildError`` listing every warning.
+
+    Not strict: return the warnings instead (a failed build still raises)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -131,6 +135,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list | No
     if failure or (strict and problems):
         raise SiteBuildError(problems + ([f"mkdocs: {failure}"] if failure else []),
                              hint="the site was not built; the previous site/ is unchanged")
+    return problems
 
 
 def swap(new: Path, out: Path) -> None:
@@ -170,14 +175,13 @@ def relative_url(from_url: str, to_url: str) -> str:
 def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
           port: int = 8000, open_in_browser: bool = False) -> None:
     """Serve a live preview; rebuild (pipeline included) when sources change."""
-    from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
     root = Path(root).resolve()
     config_file = root / "mkdocs.yml"
     staging = root / SERVE_STAGING
     site_dir = Path(tempfile.mkdtemp(prefix="edition-serve-"))
-    log = logging.getLogger("mkdocs.edition.serve")
+    say = functools.partial(print, file=sys.stderr, flush=True)
     url = _serve_url(host, port, "/")
 
     def builder() -> None:
@@ -187,13 +191,15 @@ def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
                 shutil.rmtree(staging)
             staging.mkdir(parents=True)
             stage(site, root / "docs", staging)
-            run_mkdocs(config_file, staging, site_dir, nav_config(site.nav, staging),
-                       strict=False, serve_url=url)
+            for problem in run_mkdocs(config_file, staging, site_dir,
+                                      nav_config(site.nav, staging), strict=False, serve_url=url):
+                say(problem)
         except BuildError as exc:  # keep serving the last good build
-            log.error("build failed:\n  " + "\n  ".join(exc.messages))
+            say("build failed (still serving the last good build):\n  " + "\n  ".join(exc.messages))
 
     staging.mkdir(parents=True, exist_ok=True)
     builder()
+    say(f"serving the edition on {url} (rebuilds when {', '.join(WATCHED)} change)")
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
     for name in WATCHED:
         if (root / name).exists():
