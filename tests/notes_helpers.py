@@ -60,7 +60,8 @@ def printed_forms(label: str) -> str:
 def source_has_marker_after(text: Text, block, words: list[str], label: str) -> bool:
     """The witness lines of ``block`` print ``words`` followed directly by the marker ``label``."""
     lines = [ln.text for ln in text.lines if block.loc.line <= ln.no <= max(block.line_end, block.loc.line)]
-    joined = " ".join(lines)
     gap = r"[\W_]*?"
     rx = re.compile(r"\b" + r"[\W_]+".join(map(re.escape, words)) + gap + printed_forms(label))
-    return bool(rx.search(joined))
+    # a paragraph rejoined across a page break may have been split mid-word ("Com-" / "mission")
+    unhyphenated = "".join(ln[:-1] if ln.endswith("-") else ln for ln in lines)
+    return any(rx.search(s) for s in (" ".join(lines), "".join(lines), unhyphenated))
