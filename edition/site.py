@@ -17,8 +17,10 @@
     # site/texts/furr/s1.html now holds <p id='p1'>*a*</p> inside the theme
 
 Builds are reproducible: the build date is ``SOURCE_DATE_EPOCH`` if set, else
-the date of the last git commit of ``root`` (else today, UTC), so two builds of
-the same input give byte-identical trees.
+the date of the last git commit touching the content (texts, templates, docs,
+mkdocs.yml, edition code) of ``root`` (else today, UTC), so two builds of
+the same input give byte-identical trees.  (The build date only appears in
+sitemap.xml, as every page's lastmod, and in the mtime of sitemap.xml.gz.)
 
 ``serve(regenerate, root)`` is the live preview: it re-runs ``regenerate()``
 (the whole edition pipeline, returning a new ``Site``) and rebuilds whenever
@@ -48,6 +50,7 @@ from .pipeline import BuildError
 STAGING_DIR = "build"          # staging directories live under <root>/build/
 SERVE_STAGING = "build/docs"   # the fixed staging dir of `serve` (= mkdocs.yml docs_dir)
 WATCHED = ("texts", "templates", "docs", "mkdocs.yml")
+CONTENT_PATHS = ("texts", "templates", "docs", "mkdocs.yml", "edition")  # their last commit dates the build
 
 try:  # the C dumper is much faster on large front matter
     _Dumper = yaml.CSafeDumper
@@ -287,7 +290,8 @@ def _source_date_epoch(root: Path) -> Iterator[None]:
 
 def _last_commit_time(root: Path) -> int:
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--",
+                              *CONTENT_PATHS],
                              capture_output=True, text=True, timeout=30, check=True).stdout
         return int(out.strip())
     except (OSError, ValueError, subprocess.SubprocessError):
