@@ -7,8 +7,8 @@ Fixture texts under tests/fixtures/notes/texts:
 - ``grouped``: Notes grouped by chapter with restarting numbers (Khlevniuk's style),
   superscript markers, a numbered clause in the text, letter notes under a table;
 - ``lists``: footnote lists after essays (Medvedev's style): superscript and glued-digit
-  markers, a list item that lost its number, a list serving an earlier essay, a year,
-  a decimal, a quoted number, a numbered clause and an out-of-sequence digit (all text).
+  markers, a list item that lost its number, a list serving an earlier essay, a number
+  set off after a closing quote, a year, a decimal, a quoted number, a numbered clause and an out-of-sequence digit (all text).
 The whole tree after the notes stage is the golden file tests/golden/notes/fixtures.txt.
 """
 from __future__ import annotations
@@ -151,7 +151,7 @@ def test_letter_notes_under_a_table_leave_the_running_text(ed):
 def test_footnote_lists_leave_the_running_text_and_every_note_is_kept(ed):
     text = ed.text("lists")
     assert all(plain(b.text) != "Footnotes" and b.kind != "list" for u in live(text) for b in u.blocks)
-    assert sum(len(u.notes) for u in live(text)) == 7
+    assert sum(len(u.notes) for u in live(text)) == 8
 
 
 def test_item_without_number_takes_its_place_in_the_sequence(ed):
@@ -169,7 +169,8 @@ def test_paragraph_after_the_list_continues_its_last_note(ed):
 
 def test_list_after_essay_three_serves_markers_in_essay_two(ed):
     assert [(n.label, bool(n.refs)) for n in unit(ed, "lists", "essay02").notes] == [("1", True), ("2", True)]
-    assert [(n.label, bool(n.refs)) for n in unit(ed, "lists", "essay03").notes] == [("3", True), ("4", False)]
+    assert [(n.label, bool(n.refs)) for n in unit(ed, "lists", "essay03").notes] == [
+        ("3", True), ("4", True), ("5", False)]
 
 
 def test_glued_digits_link_only_where_they_fit_the_sequence(ed):
@@ -181,6 +182,9 @@ def test_glued_digits_link_only_where_they_fit_the_sequence(ed):
     assert tokens(e1, "note") == ["n1", "n3"]
     e3 = unit(ed, "lists", "essay03")
     assert 'said so."7 And more.' in plain(e3.blocks[0].text)      # off the sequence: text
+    # a number set off after a closing quote is a marker only at the end of the paragraph
+    assert plain(e3.blocks[1].text) == 'He said "it is so." 12 delegates left. Then he wrote: "the end of the story."'
+    assert tokens(e3, "note") == ["n3", "n4"]
     assert any(d.code == "W-NOTE-CANDIDATE" for d in ed.text("lists").report.diagnostics)
 
 
