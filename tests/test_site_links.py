@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tests.conftest import ROOT
 from tests.linkcheck import broken_links, parse_site, remote_resources
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree_digest(directory: Path) -> dict[str, str]:
