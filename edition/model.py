@@ -118,7 +118,7 @@ class Note:
     """An endnote or footnote of a unit.
 
     ``key`` is stable and scoped to the unit (``n12``, ``n12a``, ``na``); the
-    HTML id is ``fn-<unit slug>-<key>``.  ``label`` is what the reader sees.
+    HTML id is ``fn:<unit slug>-<key>`` (``edition.notes.core.note_id``).  ``label`` is what the reader sees.
     ``blocks`` are the note's paragraphs (kind "para").  ``refs`` lists the ids
     of the markers that cite it, filled by the notes stage; an empty list
     after linking means the note is unanchored (its marker was lost).
