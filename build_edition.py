@@ -44,11 +44,11 @@ def report_error(exc: Exception, debug: bool) -> int:
 def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
     print("building the edition (pipeline, pages, site)…", file=sys.stderr)
-    edition = build(ROOT, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
+    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
                     only=args.text or None)
     for line in summary_lines(edition):
         print(line)
-    print(f"site written to {Path(args.out) if args.out else ROOT / 'site'}; "
+    print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
           "full reports: texts/<slug>/report.html in the site")
     return 0
 
@@ -67,7 +67,7 @@ def cmd_check(args) -> int:
             pass
         return 0
     from edition.build import check, progress_printer, summary_lines
-    edition = check(ROOT, progress=progress_printer())
+    edition = check(args.root, progress=progress_printer())
     for line in summary_lines(edition):
         print(line)
     for text in edition.texts:
@@ -80,14 +80,14 @@ def cmd_check(args) -> int:
 def cmd_serve(args) -> int:
     from edition.build import regenerate
     from edition.site import serve
-    serve(lambda: regenerate(ROOT), ROOT, host=args.host, port=args.port)
+    serve(lambda: regenerate(args.root), args.root, host=args.host, port=args.port)
     return 0
 
 
 def cmd_names(args) -> int:
     from edition.build import load_edition
     from edition.persons import suggest
-    edition = load_edition(ROOT, until="persons")
+    edition = load_edition(args.root, until="persons")
     print(suggest(edition, limit=args.limit))
     return 0
 
@@ -95,7 +95,7 @@ def cmd_names(args) -> int:
 def cmd_ids(args) -> int:
     from edition.build import load_edition
     from edition.stages.ids import update
-    edition = load_edition(ROOT, until="persons")
+    edition = load_edition(args.root, until="persons")
     print(update(edition, write=not args.dry_run))
     return 0
 
@@ -106,10 +106,13 @@ def parser() -> argparse.ArgumentParser:
         description="Build, check and preview the scholarly edition (texts/ -> site/).",
         epilog="Errors name file:line and exit 2; --debug shows the traceback.")
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    p.add_argument("--root", type=Path, default=ROOT, metavar="DIR",
+                   help="project folder holding texts/, templates/, docs/ and mkdocs.yml (default: this one)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     b = sub.add_parser("build", help="build the whole edition into site/ (built aside, then swapped in)")
-    b.add_argument("--no-pdf", action="store_true", help="skip PDF generation (HTML site only)")
+    b.add_argument("--no-pdf", action="store_true",
+                   help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
     b.add_argument("--out", help="write the site here instead of site/")
     b.add_argument("--text", action="append", metavar="SLUG", help="build only this text (repeatable)")
     b.set_defaults(func=cmd_build)
