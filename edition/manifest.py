@@ -128,6 +128,13 @@ NOTES = Map({
                        check=is_regex),
     }, "Lettered notes under tables: markers in the cells, notes in the paragraphs after each table "
        "(keys na, nb ...; the letters must be unique in the unit: repair misprints by emendation)"),
+    "footnote_units": List(Field(str, "unit slug"),
+                           "Units whose pages carry footnotes cut into the running text (page-footnotes); "
+                           "the numbering restarts in each"),
+    "not_footnotes": List(Map({
+        "line": Field(int, "Witness line that begins like a footnote but is not one", required=True),
+        "why": Field(str, "What the line really is", required=True),
+    }), "Lines the footnote finder must not take as a footnote start (page-footnotes)"),
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 

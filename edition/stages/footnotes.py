@@ -1,0 +1,65 @@
+"""Stage ``footnotes``: cut page-bottom footnote blocks out of the running text.
+
+For texts whose manifest says ``notes.style: page-footnotes`` (Getty), each
+unit listed in ``notes.footnote_units`` has its footnotes found by
+``edition.clean.footnote_blocks`` (numbering restarts in every such unit).
+Their lines leave ``unit.lines``, so the two halves of a paragraph that a page
+break cut become neighbours for the ``rejoin`` stage; their text is kept in
+``text.raw_notes`` (label as printed, number as read, unit, lines) for the
+``notes`` stage, and listed in the report until that stage attaches it.
+
+    unit ch01, lines:  "... the duty of all party" / "" /
+                       "I .  On the civil war see ... 1989." / " members publicly ..."
+    -> unit.lines:     "... the duty of all party" / "" / " members publicly ..."
+    -> text.raw_notes: [FootnoteText(label="I", number=1, unit="ch01", text="On the civil war see ... 1989.")]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..clean.footnote_blocks import extract
+from ..model import Edition, RawNote, Text
+from ..pipeline import BuildError
+
+
+@dataclass
+class FootnoteText(RawNote):
+    """A RawNote that also knows its number in the unit's sequence and its unit."""
+
+    number: int = 0
+    unit: str = ""
+
+
+def run(edition: Edition) -> None:
+    errors: list[str] = []
+    for text in edition.texts:
+        notes = text.manifest["notes"]
+        if notes["style"] != "page-footnotes":
+            continue
+        errors.extend(_check_units(text))
+        for unit in text.units:
+            if unit.slug in notes["footnote_units"] and not unit.drop:
+                _cut(text, unit)
+    if errors:
+        raise BuildError(errors)
+
+
+def _check_units(text: Text) -> list[str]:
+    notes = text.manifest["notes"]
+    known = {u.slug for u in text.units}
+    where = f"{text.manifest_path}:{notes.key_lines.get('footnote_units', notes.line)}"
+    return [f"{where}: notes.footnote_units names {slug!r}, which is not a unit of this text"
+            for slug in notes["footnote_units"] if slug not in known]
+
+
+def _cut(text: Text, unit) -> None:
+    exclude = frozenset(e["line"] for e in text.manifest["notes"]["not_footnotes"])
+    cut = extract(unit.lines, exclude)
+    unit.lines = cut.body
+    for note in cut.notes:
+        raw = FootnoteText(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
+                           number=note.number, unit=unit.slug)
+        text.raw_notes.append(raw)
+        text.report.drop("footnote-cut", raw.loc, f"{unit.slug} note {note.number} "
+                         f"(printed {note.label!r}): {note.text[:80]}")
+    text.report.count(f"footnotes:{unit.slug}", len(cut.notes))
