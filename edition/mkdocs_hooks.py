@@ -13,8 +13,8 @@ exactly as printed.  Before/after for such a page::
     ---
     <p id="p1">*stars* &lt;b&gt;</p>
 
-``on_page_markdown`` stashes the HTML and hands Markdown an empty string;
-``on_page_content`` returns the stash, builds ``page.toc`` from the front
+``on_page_markdown`` stashes the HTML and hands Markdown an empty string (and
+skips Markdown's set-up for the page); ``on_page_content`` returns the stash, builds ``page.toc`` from the front
 matter (``[{id, title, level, children}]``, titles plain text, escaped here),
 and does for the fragment what MkDocs' Markdown pass does for a Markdown page:
 records the ids it contains (so links *to* it are checked) and checks every
@@ -24,6 +24,12 @@ inside fragments are final, relative ``.html`` URLs and are left as written.
 
 Hand-written pages (no ``edition: true``) go through Markdown as usual.
 
+Speed: Material renders the whole navigation into every page.  For a page that
+is not itself in the navigation (the hundreds of person entries) that HTML
+depends only on the page's directory, so templates/theme/main.html reuses it
+from ``edition_nav_cache`` under the key ``edition_nav_key`` (set here; empty
+for pages in the navigation, which are always rendered afresh).
+
 Other ``page.meta`` keys of generated pages, used by templates/theme/main.html:
 ``edition_meta`` ([name, content] pairs -> ``<meta>``), ``edition_scripts``
 (site-relative script paths) and ``edition_canonical`` (absolute URL; it
@@ -31,10 +37,11 @@ replaces MkDocs' own ``page.canonical_url``, so there is one canonical link).
 """
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import posixpath
-from html.parser import HTMLParser
+import re
 from urllib.parse import unquote, urlsplit
 
 from mkdocs.structure.toc import get_toc
@@ -52,7 +59,14 @@ def on_page_markdown(markdown, page, config, files):
     if not is_edition_page(page):
         return markdown
     setattr(page, _STASH, markdown)
+    # MkDocs calls page.render() next: for this page it only has to hand the
+    # stashed HTML on (no Markdown instance is built for an empty text).
+    page.render = functools.partial(_render_fragment, page)
     return ""
+
+
+def _render_fragment(page, config, files) -> None:
+    page.content = getattr(page, _STASH)
 
 
 def on_page_content(html_, page, config, files):
@@ -62,18 +76,30 @@ def on_page_content(html_, page, config, files):
     page.toc = get_toc([_toc_token(entry) for entry in page.meta.get("toc") or []])
     if page.meta.get("edition_canonical"):
         page.canonical_url = page.meta["edition_canonical"]
-    scan = _Scan()
-    scan.feed(fragment)
-    scan.close()
+    scan = _Scan(fragment)
     page.present_anchor_ids = scan.ids
     page.links_to_anchors = {}
-    for url in scan.urls:
+    for url in dict.fromkeys(scan.urls):          # each distinct URL once
         _check_link(url, page, config, files)
     for script in page.meta.get("edition_scripts") or []:
         if files.get_file_from_path(script) is None:
             log.warning(f"Doc file '{page.file.src_uri}' asks for script '{script}', "
                         "which is not among the documentation files.")
     return fragment
+
+
+def on_env(env, config, files):
+    env.globals["edition_nav_cache"] = {}
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    in_nav = getattr(nav, "_edition_in_nav", None)
+    if in_nav is None:
+        in_nav = nav._edition_in_nav = {p.file.src_uri for p in nav.pages}
+    context["edition_nav_key"] = ("" if page.file.src_uri in in_nav
+                                  else posixpath.dirname(page.url) or ".")
+    return context
 
 
 def _toc_token(entry: dict) -> dict:
@@ -86,22 +112,28 @@ def _toc_token(entry: dict) -> dict:
     }
 
 
-class _Scan(HTMLParser):
-    """Collect element ids and the URLs of ``a[href]`` / ``img[src]``."""
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(\s[^>]*)>")
+_ATTR = re.compile(r"""\s(id|name|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
+
+class _Scan:
+    """Collect element ids and the URLs of ``a[href]`` / ``img[src]``.
+
+    A regular-expression scan of start tags (the writer's attributes are always
+    quoted and escaped), several times faster than ``html.parser``.
+    """
+
+    def __init__(self, fragment: str):
         self.ids: set[str] = set()
         self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        for key, value in attrs:
-            if value is None:
-                continue
-            if key == "id" or (key == "name" and tag == "a"):
-                self.ids.add(value)
-            elif (key == "href" and tag == "a") or (key == "src" and tag == "img"):
-                self.urls.append(value)
+        for tag_match in _TAG.finditer(fragment):
+            tag = tag_match.group(1).lower()
+            for key, dq, sq in _ATTR.findall(tag_match.group(2)):
+                value = html.unescape(dq or sq)
+                if key == "id" or (key == "name" and tag == "a"):
+                    self.ids.add(value)
+                elif (key == "href" and tag == "a") or (key == "src" and tag == "img"):
+                    self.urls.append(value)
 
 
 def _url_index(files) -> dict:
