@@ -1,0 +1,156 @@
+"""Stage ``persons``: find the register's persons in every passage and link them.
+
+Loads ``texts/persons.yml`` into ``edition.persons``, runs the matcher of
+``edition.persons`` once over each passage (unit blocks, table cells and
+note paragraphs), wraps every resolved name in person tokens, records a
+``Mention`` for the person pages, and puts every name it cannot resolve on
+the review list (a ``W-PERSON-AMBIGUOUS`` diagnostic with its source line).
+
+    Block(text="Yezhov met A. P. Smirnov at the Kirov Plant.")
+    -> "<person:yezhov-nikolai>Yezhov</person> met <person:smirnov-aleksandr>A. P. Smirnov</person>
+        at the Kirov Plant."    (tokens shown as <...>; "Kirov Plant" is a place)
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
+from ..persons import Match, Register, RegisterError, find_mentions, load_register
+from ..pipeline import BuildError
+
+CITATION_UNITS = re.compile(r"bibliograph|works cited|references|sources|notes", re.I)
+SNIPPET = 70
+
+
+def run(edition: Edition) -> None:
+    try:
+        reg = load_register(edition.root)
+    except RegisterError as exc:
+        raise BuildError(exc.messages, hint="fix texts/persons.yml; `python build_edition.py check --schema` "
+                         "documents its keys") from None
+    except FileNotFoundError:
+        return
+    edition.persons = reg
+    for text in edition.texts:
+        lines = {ln.no: ln.text for ln in text.lines}
+        for unit in text.units:
+            if unit.drop:
+                continue
+            citation = bool(CITATION_UNITS.search(unit.title or ""))
+            memory: dict = {}
+            for block in unit.blocks:
+                _link_block(edition, text, unit, block, reg, lines, citation, memory, in_note=False)
+            for note in unit.notes:
+                note_memory: dict = {}
+                for block in note.blocks:
+                    _link_block(edition, text, unit, block, reg, lines, True, note_memory, in_note=True)
+
+
+def _link_block(edition, text, unit, block, reg, lines, citation, memory, in_note) -> None:
+    locate = _Locator(block, lines)
+    if block.rows is not None:
+        block.rows = [[_link_string(edition, text, unit, block, cell, reg, locate, citation, memory, in_note)
+                       for cell in row] for row in block.rows]
+    else:
+        block.text = _link_string(edition, text, unit, block, block.text, reg, locate, citation, memory, in_note)
+
+
+def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: Register, locate,
+                 citation: bool, memory: dict, in_note: bool) -> str:
+    plain, index, blocked = plain_with_map(raw)
+    if not plain.strip():
+        return raw
+    matches = find_mentions(plain, reg, text_slug=text.slug, line=block.loc.line,
+                            citation_area=citation, where=locate, memory=memory)
+    inserts: list[tuple[int, int, str]] = []
+    for m in matches:
+        loc = Loc(text.source_path, m.line or block.loc.line)
+        if m.person is None:
+            if m.review:
+                cands = ", ".join(m.candidates) or "-"
+                text.report.warn("W-PERSON-AMBIGUOUS", loc, f"'{m.surface}' not linked ({m.reason}; "
+                                 f"candidates: {cands})")
+                text.report.count("person-review")
+            elif m.reason == "place":
+                text.report.count("person-name-as-place")
+            continue
+        start, end = index[m.start], index[m.end - 1] + 1
+        if end - start != m.end - m.start or any(blocked[m.start:m.end]):
+            text.report.warn("W-PERSON-AMBIGUOUS", loc, f"'{m.surface}' not linked (inside a link or split "
+                             "by markup)")
+            continue
+        inserts.append((start, end, m.person))
+        edition.mentions.append(Mention(
+            person=m.person, text_slug=text.slug, unit_slug=unit.slug, block=block, surface=m.surface,
+            snippet=snippet(plain, m.start, m.end), loc=loc, in_note=in_note))
+        text.report.count("person-mentions")
+    for start, end, pid in reversed(inserts):
+        raw = raw[:start] + token("person", pid) + raw[start:end] + token("/person") + raw[end:]
+    return raw
+
+
+def plain_with_map(raw: str) -> tuple[str, list[int], list[bool]]:
+    """The reader-visible characters, the raw offset of each, and whether each
+    lies inside a link span (where a person link would nest inside a link).
+
+    >>> plain_with_map("a" + token("em") + "b")[:2]
+    ('ab', [0, 7])
+    """
+    chars: list[str] = []
+    index: list[int] = []
+    blocked: list[bool] = []
+    depth = 0
+    pos = 0
+    for m in TOKEN_RE.finditer(raw):
+        for i in range(pos, m.start()):
+            chars.append(raw[i])
+            index.append(i)
+            blocked.append(depth > 0)
+        kind = m.group(1)
+        if kind in ("link", "person"):
+            depth += 1
+        elif kind in ("/link", "/person") and depth:
+            depth -= 1
+        pos = m.end()
+    for i in range(pos, len(raw)):
+        chars.append(raw[i])
+        index.append(i)
+        blocked.append(depth > 0)
+    return "".join(chars), index, blocked
+
+
+def snippet(plain: str, start: int, end: int, width: int = SNIPPET) -> str:
+    """A short context: ``… the arrest of Yezhov's deputies …`` (whole words)."""
+    a = max(0, start - width)
+    b = min(len(plain), end + width)
+    if a > 0:
+        a = plain.find(" ", a, start) + 1 or a
+    if b < len(plain):
+        cut = plain.rfind(" ", end, b)
+        b = cut if cut > 0 else b
+    text = " ".join(plain[a:b].split())
+    return ("… " if a > 0 else "") + text + (" …" if b < len(plain) else "")
+
+
+class _Locator:
+    """Source line of a word in a passage: the first line from the previous
+    find onward (within the passage's lines) that contains the word."""
+
+    def __init__(self, block: Block, lines: dict[int, str]):
+        self.first = block.loc.line
+        self.last = max(block.line_end or block.loc.line, block.loc.line)
+        self.cursor = self.first
+        self.lines = lines
+
+    def __call__(self, offset: int, word: str) -> int:
+        probe = word[:6] if len(word) > 6 else word
+        for no in range(self.cursor, self.last + 1):
+            if probe in self.lines.get(no, ""):
+                self.cursor = no
+                return no
+        return self.cursor
+
+
+def review_list(edition: Edition) -> list[str]:
+    """Every unresolved mention, ``file:line: message``, for the editor."""
+    return [str(d) for t in edition.texts for d in t.report.diagnostics if d.code == "W-PERSON-AMBIGUOUS"]
