@@ -133,6 +133,7 @@ NOTES = Map({
                            "the numbering restarts in each"),
     "not_footnotes": List(Map({
         "line": Field(int, "Witness line that begins like a footnote but is not one", required=True),
+        "last": Field(int, "Last line of a range of such lines (a numbered list), if more than one"),
         "why": Field(str, "What the line really is", required=True),
     }), "Lines the footnote finder must not take as a footnote start (page-footnotes)"),
     "options": Map({}, "reserved"),

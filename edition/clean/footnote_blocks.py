@@ -56,6 +56,7 @@ CITATION_RE = re.compile(
     r"\b1[89]\d\d\b")
 # A note marker in the running text: digits glued to a word or a mark, or to a year.
 MARKER_RE = re.compile(r"""(?<=[A-Za-z.,;:!?"'\)\]])(\d{1,3})(?=[\s.,;:"'A-Z(]|$)|\b1[89]\d\d(\d{1,2})\b""")
+GARBLED_TAIL_RE = re.compile(r"(?:\s+[.~\-_,]){3,}\s*$")     # ". . . . . ~ - ." left by the OCR
 ABBREVIATIONS = frozenset("""ed eds vol vols no nos p pp ch chs cf f op d l ll ob trans comp
     mass ind conn calif st jr""".split())
 
@@ -65,7 +66,7 @@ AFTER_GAP = 2.0     # a footnote block begins after a blank line
 PAGE_END = 3.0      # ... and runs to the foot of the page
 NOT_AT_FOOT = -6.0  # ... a line followed by more body text is rarely a footnote
 MARKER_NEAR = 3.0   # its marker stands above it on the same page
-MARKER_REACH = 100  # lines
+MARKER_REACH = 80   # lines: no page is longer
 SKIP = 5.0          # cost of a number with no note line in the witness
 MAX_NOTES = 200
 SMALL_TYPE = 72     # a line this long is set in the notes' small type, not in the body's
@@ -115,17 +116,21 @@ def candidates(lines: list[Line], exclude: frozenset = frozenset()) -> list[Cand
         if not m:
             continue
         label = m.group("label")
-        if len(squeeze(label)) > 3 or not readings(label) or _initials(label, m.group("rest")):
+        if len(squeeze(label)) > 3 or not readings(label) or _not_a_note(lines, i, label, m.group("rest")):
             continue
         out.append(Candidate(i, label.strip(), m.group("rest"), readings(label), bare))
     return out
 
 
-def _initials(label: str, rest: str) -> bool:
-    """A letter label that is a person's initial: ``L. M. Kaganovich``, ``I. Stalin``."""
-    if label.strip().isdigit():
-        return False
-    return bool(re.match(r"[A-Z]\. ", rest)) or bool(re.fullmatch(r"[A-Z][a-z]+[,.]?\s*", rest))
+def _not_a_note(lines: list[Line], i: int, label: str, rest: str) -> bool:
+    """A line that only looks like a note start: the title under a ``Document N`` head
+    (``L. M. Kaganovich's speech ...``), a signature (``I. Stalin``)."""
+    j = i - 1
+    while j >= 0 and not lines[j].text.strip():
+        j -= 1
+    if j >= 0 and re.match(r"\s*Document \S+\s*$", lines[j].text):
+        return True
+    return not label.strip().isdigit() and bool(re.fullmatch(r"[A-Z][a-z]+[,.]?\s*", rest))
 
 
 def marker_lines(lines: list[Line], cands: list[Candidate]) -> dict[int, list[int]]:
@@ -141,27 +146,34 @@ def marker_lines(lines: list[Line], cands: list[Candidate]) -> dict[int, list[in
 
 
 # ---------------------------------------------------------------- page geometry
-def page_top(lines: list[Line], j: int) -> bool:
+def page_top(lines: list[Line], j: int, breaks: frozenset = frozenset()) -> bool:
     """Does line ``j`` begin a printed page?
 
     The OCR marks a page top by a leading space on a line that follows text
-    directly, or by a run of three or more blank lines before it.
+    directly, or by a run of three or more blank lines before it; ``breaks``
+    are the lines that followed a removed running head, page number or
+    ``Document N continued`` head.
     """
     if j >= len(lines):
         return True
     text = lines[j].text
-    if not text.strip() or j == 0:
+    if not text.strip():
+        return False
+    if lines[j].no in breaks:
+        return True
+    if j == 0:
         return False
     if text[:1].isspace() and lines[j - 1].text.strip():
-        return True
+        # two such lines in a row: the first is the last line of a footnote, the second the page top
+        return not (j + 1 < len(lines) and lines[j + 1].text[:1].isspace() and lines[j + 1].text.strip())
     return j >= 3 and not any(lines[j - d].text.strip() for d in (1, 2, 3))
 
 
-def reaches_page_end(lines: list[Line], i: int, limit: int = 40) -> bool:
+def reaches_page_end(lines: list[Line], i: int, limit: int = 40, breaks: frozenset = frozenset()) -> bool:
     """Do the lines from ``i`` on run to the foot of the page without body text between?"""
     j, last = i + 1, i
     while j < len(lines) and j - i <= limit:
-        if page_top(lines, j):
+        if page_top(lines, j, breaks):
             return True
         if lines[j].text.strip():
             last = j
@@ -170,27 +182,35 @@ def reaches_page_end(lines: list[Line], i: int, limit: int = 40) -> bool:
         k = j
         while k < len(lines) and not lines[k].text.strip():
             k += 1
-        if k >= len(lines) or k - j >= 3:
+        if k >= len(lines) or k - j >= 3 or page_top(lines, k, breaks):
             return True
         nxt = lines[k].text
-        if not (START_RE.match(nxt) or continues_note(_meaningful(lines, last), nxt, True)):
+        if not (START_RE.match(nxt) or BARE_START_RE.match(nxt)
+                or continues_note(_meaningful(lines, last), nxt, True)):
             return False
         j = k
     return j >= len(lines)
 
 
 # ---------------------------------------------------------------- alignment
-def match_score(c: Candidate, k: int, lines: list[Line], at_foot: bool, markers: dict) -> float | None:
-    """How well candidate ``c`` fits note number ``k`` (None: it cannot be note k)."""
+def match_score(c: Candidate, k: int, lines: list[Line], at_foot: bool, markers: dict,
+                page_start: int = 0) -> float | None:
+    """How well candidate ``c`` fits note number ``k`` (None: it cannot be note k).
+
+    ``page_start``: index of the first line of the candidate's page; its
+    marker must stand on that page.  A candidate scoring nothing is no note:
+    the number is better left out.
+    """
     base = _label_score(c, k, at_foot)
     if base is None:
         return None
     score = base + (BARE if c.bare else 0.0)
     score += AFTER_GAP if c.index == 0 or not lines[c.index - 1].text.strip() else 0.0
     score += PAGE_END if at_foot else NOT_AT_FOOT
-    if any(c.index - MARKER_REACH <= m < c.index for m in markers.get(k, ())):
+    start = max(page_start, c.index - MARKER_REACH)
+    if any(start <= m < c.index for m in markers.get(k, ())):
         score += MARKER_NEAR
-    return score
+    return score if score > 0 else None
 
 
 def _label_score(c: Candidate, k: int, at_foot: bool) -> float | None:
@@ -202,11 +222,12 @@ def _label_score(c: Candidate, k: int, at_foot: bool) -> float | None:
     if last_digit_matches(c.label, k):
         return TENS
     if at_foot and not c.bare and CITATION_RE.search(c.rest):
-        return FILL
+        return FILL                     # a label misread where a citation stands: any number
     return None
 
 
-def align(cands: list[Candidate], lines: list[Line]) -> list[tuple[Candidate, int]]:
+def align(cands: list[Candidate], lines: list[Line], breaks: frozenset = frozenset()
+          ) -> list[tuple[Candidate, int]]:
     """Choose the notes 1..N among the candidates, in order (dynamic programming).
 
     A chain (c1, k1), (c2, k2) ... with increasing line and number scores the
@@ -218,12 +239,14 @@ def align(cands: list[Candidate], lines: list[Line]) -> list[tuple[Candidate, in
     best = [float("-inf")] * MAX_NOTES
     back: list[int] = [-1] * MAX_NOTES
     states: list[tuple[int, int, int]] = []            # (cand index, number, previous state)
+    tops = [j for j in range(len(lines)) if page_top(lines, j, breaks)]
     for ci, c in enumerate(cands):
-        at_foot = reaches_page_end(lines, c.index)
+        at_foot = reaches_page_end(lines, c.index, breaks=breaks)
+        page_start = max((j for j in tops if j <= c.index), default=0)
         prefix, prefix_at = 0.0, -1                    # best over numbers < k (0: empty chain)
         found = []
         for k in range(1, MAX_NOTES):
-            s = match_score(c, k, lines, at_foot, markers)
+            s = match_score(c, k, lines, at_foot, markers, page_start)
             if s is not None:
                 found.append((k, s - SKIP * (k - 1) + prefix, prefix_at))
             if best[k] > prefix:
@@ -251,7 +274,7 @@ def ends_sentence(s: str) -> bool:
     >>> ends_sentence("Oxford, 1988."), ends_sentence("and Ronald G."), ends_sentence("Suny, eds.")
     (True, False, False)
     """
-    s = s.rstrip()
+    s = GARBLED_TAIL_RE.sub("", s.rstrip())
     if not TERMINAL_RE.search(s):
         return False
     if s.endswith("."):
@@ -297,15 +320,15 @@ def continues_note(prev: str, nxt: str, after_blank: bool) -> bool:
         return not (prev[-1:].isdigit() and START_RE.match(nxt))
     if nxt[:1].islower() or after_blank:
         return False
-    return bool(CITATION_RE.search(nxt))
+    return bool(CITATION_RE.search(nxt)) or len(nxt) >= SMALL_TYPE
 
 
-def note_extent(lines: list[Line], i: int, stop: int) -> int:
+def note_extent(lines: list[Line], i: int, stop: int, breaks: frozenset = frozenset()) -> int:
     """Index of the last line of the note starting at ``i`` (before ``stop``)."""
     end = i
     j = i + 1
     while j < stop:
-        if page_top(lines, j):
+        if page_top(lines, j, breaks):
             break
         if lines[j].text.strip():
             if not (garbled(lines[j].text)
@@ -317,12 +340,34 @@ def note_extent(lines: list[Line], i: int, stop: int) -> int:
         k = j
         while k < stop and not lines[k].text.strip():
             k += 1
-        if k >= stop or k - j >= 3 or page_top(lines, k) \
-                or not continues_note(_meaningful(lines, end), lines[k].text, True):
+        if k >= stop or k - j >= 3 or page_top(lines, k, breaks):
             break
+        if not continues_note(_meaningful(lines, end), lines[k].text, True):
+            last = _trailing_note_paragraph(lines, k, stop, breaks)
+            if last is None:
+                break
+            end = last
+            j = last + 1
+            continue
         end = k
         j = k + 1
     return end
+
+
+def _trailing_note_paragraph(lines: list[Line], k: int, stop: int, breaks: frozenset) -> int | None:
+    """A second paragraph of a note: set in small type and running to the foot of the page
+    (nothing of the body can stand below a footnote).  Index of its last line, or None."""
+    j = k
+    while j < stop and lines[j].text.strip() and not (j > k and page_top(lines, j, breaks)):
+        j += 1
+    para = [ln.text.strip() for ln in lines[k:j]]
+    if len(para) < 2 or any(len(t) < SMALL_TYPE for t in para[:-1]):
+        return None
+    blanks = j
+    while blanks < stop and not lines[blanks].text.strip():
+        blanks += 1
+    at_foot = blanks >= stop or blanks - j >= 3 or page_top(lines, blanks, breaks)
+    return j - 1 if at_foot else None
 
 
 def note_text(raw: list[str]) -> str:
@@ -341,15 +386,19 @@ def note_text(raw: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- entry
-def extract(lines: list[Line], exclude: frozenset = frozenset()) -> Cut:
-    """Find the footnotes among ``lines``; return the body lines and the notes."""
-    chain = align(candidates(lines, exclude), lines)
+def extract(lines: list[Line], exclude: frozenset = frozenset(), breaks: frozenset = frozenset()) -> Cut:
+    """Find the footnotes among ``lines``; return the body lines and the notes.
+
+    ``exclude``: witness lines known not to begin a footnote; ``breaks``:
+    witness lines known to begin a page (see ``page_top``).
+    """
+    chain = align(candidates(lines, exclude), lines, breaks)
     starts = [c.index for c, _ in chain]
     taken: set[int] = set()
     notes: list[CutNote] = []
     for pos, (c, k) in enumerate(chain):
         stop = starts[pos + 1] if pos + 1 < len(starts) else len(lines)
-        end = note_extent(lines, c.index, stop)
+        end = note_extent(lines, c.index, stop, breaks)
         taken.update(range(c.index, end + 1))
         notes.append(CutNote(k, c.label, lines[c.index].no, lines[end].no, lines[c.index:end + 1]))
     body = [ln for i, ln in enumerate(lines) if i not in taken]

@@ -24,7 +24,7 @@ LOOKALIKES: dict[str, frozenset[int]] = {
     "o": frozenset({0}), "O": frozenset({0}), "D": frozenset({0}),
     "I": frozenset({1}), "l": frozenset({1}), "i": frozenset({1}), "!": frozenset({1}),
     "|": frozenset({1}), "L": frozenset({1}), "]": frozenset({1}),
-    "t": frozenset({1, 2}), "r": frozenset({1, 2}), "'": frozenset({1, 2}),
+    "t": frozenset({1, 2}), "r": frozenset({1, 2}), "'": frozenset({1, 2}), '"': frozenset({1, 2}),
     "z": frozenset({2}), "Z": frozenset({2}),
     "j": frozenset({3, 5}), "J": frozenset({3, 5}),
     "S": frozenset({5}), "s": frozenset({5}),

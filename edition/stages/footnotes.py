@@ -44,6 +44,20 @@ def run(edition: Edition) -> None:
         raise BuildError(errors)
 
 
+def _page_breaks(text: Text, unit) -> frozenset[int]:
+    """Lines that begin a page: the first text line after a removed running head,
+    page number or ``Document N continued`` head."""
+    removed = sorted(d.loc.line for d in text.report.dropped if d.rule.startswith("furniture:"))
+    breaks, r = set(), 0
+    for line in unit.lines:
+        if not line.text.strip():
+            continue
+        while r < len(removed) and removed[r] < line.no:
+            breaks.add(line.no)
+            r += 1
+    return frozenset(breaks)
+
+
 def _check_units(text: Text) -> list[str]:
     notes = text.manifest["notes"]
     known = {u.slug for u in text.units}
@@ -53,8 +67,9 @@ def _check_units(text: Text) -> list[str]:
 
 
 def _cut(text: Text, unit) -> None:
-    exclude = frozenset(e["line"] for e in text.manifest["notes"]["not_footnotes"])
-    cut = extract(unit.lines, exclude)
+    exclude = frozenset(n for e in text.manifest["notes"]["not_footnotes"]
+                        for n in range(e["line"], (e["last"] or e["line"]) + 1))
+    cut = extract(unit.lines, exclude, _page_breaks(text, unit))
     unit.lines = cut.body
     for note in cut.notes:
         raw = FootnoteText(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
