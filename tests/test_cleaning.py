@@ -15,8 +15,8 @@ from edition.build import load_edition
 from edition.model import Block, Loc
 from edition.stages.headings import title_case
 from edition.stages.rejoin import continues
-from golden import assert_golden
-from tree_dump import dump
+from tests.golden import assert_golden
+from tests.tree_dump import dump
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 
@@ -127,3 +127,10 @@ def test_page_break_continuation(a, b, joined):
 def test_heading_table_and_verse_never_continue_a_paragraph():
     assert not continues(_p("The figures were these"), Block("table", "", Loc("x", 2), rows=[["a"]]))
     assert not continues(_p("and so the"), Block("heading", "Next", Loc("x", 2)))
+
+
+@pytest.mark.parametrize("first,second", [("co", "optation"), ("self", "criticism"), ("re", "election"),
+                                          ("anti", "imperialist")])
+def test_hyphenating_prefixes_keep_their_hyphen_without_other_evidence(first, second):
+    empty = Vocabulary(Counter())
+    assert join_decision(first, second, empty, empty) == "keep"

@@ -4,7 +4,7 @@ Decided from evidence, in this order: the manifest's explicit lists; a digit
 range (``424-`` + ``7``) keeps its hyphen; a capitalised second part keeps it
 (``Trans-`` + ``Baikal``, ``Rykov-`` + ``Bukharin``); the corpus (how often the
 hyphenated and the joined forms occur *not* at a line end, in this text first,
-then in the whole edition); last, a word list (wordfreq): a joined form that is
+then in the whole edition); then the prefixes English hyphenates (self-; co- before o); last, a word list (wordfreq): a joined form that is
 a common word is joined, two parts that are both words are kept apart.
 
     >>> v = Vocabulary.from_lines(["the self-criticism was", "a document"])
@@ -54,6 +54,17 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+ALWAYS_HYPHENATED_PREFIXES = frozenset({"self", "ex", "quasi", "pseudo", "all"})
+VOWEL_CLASH_PREFIXES = frozenset({"co", "re", "pre", "de", "anti", "semi", "multi", "intra"})
+
+
+def _hyphenating_prefix(first: str, second: str) -> bool:
+    """English hyphenates these prefixes: self-, ex-, quasi-; co-o, re-e, anti-i (vowel clash)."""
+    if first in ALWAYS_HYPHENATED_PREFIXES:
+        return True
+    return first in VOWEL_CLASH_PREFIXES and second[:1] == first[-1:]
+
+
 def join_decision(first: str, second: str, own: Vocabulary, corpus: Vocabulary,
                   keep: frozenset = frozenset(), join: frozenset = frozenset()) -> str:
     """Return ``"join"`` or ``"keep"`` for ``first-`` at a line end followed by ``second``."""
@@ -70,6 +81,8 @@ def join_decision(first: str, second: str, own: Vocabulary, corpus: Vocabulary,
         h, j = vocab.hyphenated(first, second), vocab.joined(first, second)
         if h != j:
             return "keep" if h > j else "join"
+    if _hyphenating_prefix(first.lower(), second.lower()):
+        return "keep"
     joined = _zipf(f"{first}{second}".lower())
     if joined >= 2.5:
         return "join"
