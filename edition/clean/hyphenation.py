@@ -41,6 +41,13 @@ class Vocabulary:
             counts.update(w.lower() for w in words)
         return cls(counts)
 
+    @classmethod
+    def union(cls, vocabularies) -> "Vocabulary":
+        total: Counter = Counter()
+        for v in vocabularies:
+            total.update(v.counts)
+        return cls(total)
+
     def hyphenated(self, first: str, second: str) -> int:
         return self.counts.get(f"{first}-{second}".lower(), 0)
 
@@ -104,23 +111,22 @@ def join_lines(lines: list[str], own: Vocabulary, corpus: Vocabulary,
     >>> join_lines(["the docu-", "ment was  ", "signed"], v, v)
     'the document was signed'
     """
-    out = ""
+    parts: list[str] = []
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        head = HEAD_RE.search(out)
-        tail = TAIL_RE.match(line)
-        if out.endswith("-") and head and tail and out[-2:-1].isalpha() or (
-                out.endswith("-") and out[-2:-1].isdigit() and tail):
-            first = head.group(1).split("-")[-1] if head else out[:-1]
-            decision = join_decision(first, tail.group(1), own, corpus, keep, join)
-            if log is not None:
-                log.append((first, tail.group(1), decision))
-            out = out + line if decision == "keep" else out[:-1] + line
-        else:
-            out = f"{out} {line}"
+        prev = parts[-1] if parts else ""
+        if prev.endswith("-") and len(prev) > 1 and (prev[-2].isalpha() or prev[-2].isdigit()):
+            head = HEAD_RE.search(prev[-80:]) if prev[-2].isalpha() else None
+            tail = TAIL_RE.match(line)
+            if tail and (head or prev[-2].isdigit()):
+                first = head.group(1).split("-")[-1] if head else prev[:-1].rsplit(None, 1)[-1]
+                decision = join_decision(first, tail.group(1), own, corpus, keep, join)
+                if log is not None:
+                    log.append((first, tail.group(1), decision))
+                parts[-1] = prev + line if decision == "keep" else prev[:-1] + line
+                continue
+        parts.append(line)
+    out = " ".join(parts)
     return re.sub(r"[ \t]{2,}", " ", out)

@@ -21,9 +21,11 @@ TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
 def run(edition: Edition) -> None:
-    corpus = Vocabulary.from_lines(line.text for t in edition.texts for line in t.lines)
+    own_vocabularies = {t.slug: Vocabulary.from_lines(line.text for u in t.units for line in u.lines)
+                        for t in edition.texts}
+    corpus = Vocabulary.union(own_vocabularies.values())
     for text in edition.texts:
-        own = Vocabulary.from_lines(line.text for line in text.lines)
+        own = own_vocabularies[text.slug]
         for unit in text.units:
             unit.blocks = list(_blocks(text, unit, own, corpus))
             unit.lines = []

@@ -30,10 +30,11 @@ FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
 
 
 def run(edition: Edition) -> None:
-    corpus = Vocabulary.from_lines(b.plain() for t in edition.texts for u in t.units for b in u.blocks
-                                   if b.kind == "para")
+    own_vocabularies = {t.slug: Vocabulary.from_lines(b.plain() for u in t.units for b in u.blocks
+                                                      if b.kind == "para") for t in edition.texts}
+    corpus = Vocabulary.union(own_vocabularies.values())
     for text in edition.texts:
-        own = Vocabulary.from_lines(b.plain() for u in text.units for b in u.blocks if b.kind == "para")
+        own = own_vocabularies[text.slug]
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         for unit in text.units:
