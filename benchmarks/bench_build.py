@@ -84,7 +84,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--page-kb", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+    (ROOT / "build").mkdir(exist_ok=True)          # git-ignored; same disk as site/
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=ROOT / "build") as tmp:
         work = Path(tmp)
         config_file, pages = make_baseline(work / "baseline", args.page_kb * 1000)
         baseline = [PYTHON, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file)]

@@ -29,6 +29,12 @@ def unit_pages(site: Path, slug: str) -> list[str]:
                   if p.stem not in ("index", "report"))
 
 
+def prose_page(site: Path, slug: str) -> str:
+    """The first chapter-like page of a text that has prose paragraphs."""
+    return next(url for url in unit_pages(site, slug)
+                if '<p class="passage"' in (site / url).read_text(encoding="utf-8"))
+
+
 def in_viewport(page, element_id: str) -> bool:
     return page.evaluate("""id => {
         const el = document.getElementById(id);
@@ -51,7 +57,7 @@ def test_home_page_lists_the_five_texts(page, site_url):
 
 
 def test_chapter_renders_with_self_hosted_fonts(page, site_url, built_site, request_log):
-    chapter = unit_pages(built_site, "khlevniuk")[0]
+    chapter = prose_page(built_site, "khlevniuk")
     page.goto(site_url + chapter)
     loaded = page.evaluate("""async () => {
         await document.fonts.load('16px "Source Serif 4"', 'Кремль Ežov ć');
@@ -62,7 +68,7 @@ def test_chapter_renders_with_self_hosted_fonts(page, site_url, built_site, requ
     }""")
     assert "Source Serif 4 400 normal" in loaded and "Source Serif 4 400 italic" in loaded
     assert any(face.startswith("Source Sans 3") for face in loaded)
-    body_font = page.eval_on_selector(".md-content p", "p => getComputedStyle(p).fontFamily")
+    body_font = page.eval_on_selector(".md-content p.passage", "p => getComputedStyle(p).fontFamily")
     assert body_font.startswith('"Source Serif 4"')
     ui_font = page.eval_on_selector(".md-nav", "n => getComputedStyle(n).fontFamily")
     assert ui_font.startswith('"Source Sans 3"')
@@ -87,7 +93,7 @@ def test_previous_and_next_chapter(page, site_url, built_site):
 
 
 def test_light_and_dark_toggle(page, site_url, built_site):
-    page.goto(site_url + unit_pages(built_site, "medvedev")[0])
+    page.goto(site_url + prose_page(built_site, "medvedev"))
     scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     background = lambda: page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert scheme() == "default"
