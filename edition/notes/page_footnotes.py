@@ -36,25 +36,33 @@ from ..clean.ocr_digits import readings
 from ..model import Block, Edition, Line, Text, Unit, token
 from . import core
 
-WINDOW = 90          # a footnote is printed at most this many witness lines below its marker
-_LOOK = "0-9IlzZgjSsrtoO!°'’"    # characters a printed note number comes out as
+WINDOW = 60          # a footnote is printed at most this many witness lines below its marker (a page)
+_LOOK = "0-9IlzZgjJSsrtoOB!°'’~"    # characters a printed note number comes out as
 _AFTER = r"""(?=[\s.,;:!?"'’”)\]A-Z-]|$)"""
 # Digits glued to a word or a mark: "regime.2", "confession.37According", "rials.\"3".
-GLUED_RE = re.compile(r"""(?<=[A-Za-z\u00C0-\u024F.,;:!?"'’”)\]*°])(?P<lab>\d{1,3})(?P<tail>['’]?)""" + _AFTER)
-# A superscript 11 read as a double quote: '... food production."' with no quotation open.
-DQUOTE_RE = re.compile(r"""(?<=[.,;:!?])(?P<lab>")(?=\s|$)""")
+GLUED_RE = re.compile(r"""(?<=[A-Za-z\u00C0-\u024F.,;:!?"'’”)\]*°])(?P<lab>\d{1,3})(?:(?P<tail>['’])(?=[A-Za-z])|"""
+                      r"""(?P<tail2>['’]?)""" + _AFTER + ")")
 # Look-alike characters glued after a mark: "regime.z", "trustworthy.\"l0The", "seen.\"'3" (13).
 LOOKALIKE_RE = re.compile(rf"""(?<=[.,;:!?"'’”)\]])(?P<lab>[{_LOOK}]{{1,3}})""" + _AFTER)
 # A year and a note number run together, maybe with a bracket between: "193611", "1932Iz4" (1932] 24).
 YEAR_RE = re.compile(rf"""(?<![\d.])1[89]\d[\dSsOoIlzgj](?P<lab>[\]I1l)]?[{_LOOK}]{{1,2}})""" + _AFTER)
 # ... or with the year's last digit and the note's tens digit merged into one letter: "193V6" (1935, 56).
 MERGED_YEAR_RE = re.compile(r"""(?<![\d.])1[89]\d[VW](?P<lab>\d)""" + _AFTER)
+# A marker read as tildes, with the OCR's spaces: "1 9 3 4 . ~ ~" (25), "r ~ b l e s . ~ 3" (43).
+TILDE_RE = re.compile(r"""(?<=[.,;:!?"'’”)\]])(?P<lab> ?~(?: ?[~'’0-9IlzgjSsrtoO]){0,2})(?=\s|$)""")
+# Digits the OCR spaced apart after a quote or a full stop: '(old ' ' ) . " 3 1 Trotsky' (31).
+SPACED_RE = re.compile(r"""(?<=[.;:!?"'’”)\]]) (?P<lab>\d(?: \d){1,2})(?= [A-Z]|$)""")
+# Junk where the source marker of a Document's title stood: 'January 1933"', 'specialist^^^'.
+TITLE_END_RE = re.compile(r"""(?P<lab>["'’”^*~°]+)$""")
 # A superscript number read as a bare quote mark after the end of a sentence: "dictators.'"
 QUOTE_RE = re.compile(r"""(?<=[.,;:!?])(?P<lab>')(?=\s|$)|(?<=[.,;:!?]")(?P<lab2>')(?=\s|[A-Z]|$)""")
 
 # Base score of a candidate kind (how sure a reading of this kind is).
-SCORES = {"glued": 10.0, "year-title": 9.0, "lookalike": 6.0, "year-lookalike": 5.0, "year": 4.0, "quote": 3.0}
+SCORES = {"glued": 10.0, "year-title": 9.0, "lookalike": 6.0, "year-lookalike": 5.0, "year": 4.0, "quote": 3.0,
+          "title-end": 3.0}
 TENS_LOST = 1.5      # score of a reading that supposes a lost or misread tens digit
+TITLE_LOST = 1.0     # a Document title's source marker supposed lost at its end
+TITLE_MISREAD = 2.0  # ... or printed there with its number misread
 NEAR = 2.0           # bonus for a marker close above its note
 ANY = frozenset(range(1, 200))   # a mark that may stand for any number (its place decides)
 
@@ -95,7 +103,7 @@ def marker_readings(label: str) -> frozenset[int]:
     """
     values = {0}
     for ch in label:
-        if ch in "'’":
+        if ch in "'’~":
             options = range(10)
         elif ch == "°":
             options = (0,)
@@ -115,7 +123,7 @@ def find_candidates(blocks: list[Block]) -> list[Candidate]:
     for block in blocks:
         if block.rows is not None or not block.text:
             continue
-        out.extend(_spots(block, list(_with_lost_tens(block.text, _readings(block)))))
+        out.extend(_spots(block, list(_with_lost_tens(block.text, _normalised(_readings(block))))))
     return out
 
 
@@ -128,11 +136,11 @@ def _readings(block: Block):
         yield m.start("lab"), m.end("lab"), SCORES["glued"], frozenset({int(m.group("lab"))})
         if len(m.group("lab")) == 3:            # "distribution119": a bracket or a stray mark + 19
             yield m.start("lab") + 1, m.end("lab"), SCORES["lookalike"], frozenset({int(m.group("lab")[1:])})
-        if m.group("tail"):                     # "Procuracy3'": 3 and a quote, or 31, 32 ...
-            yield m.start("lab"), m.end("tail"), SCORES["lookalike"], marker_readings(m.group("lab") + "'")
-    if s.count('"') % 2:                        # an odd quote mark may be a note 11
-        for m in DQUOTE_RE.finditer(s):
-            yield m.start("lab"), m.end("lab"), SCORES["quote"] - 1, frozenset({11})
+        tail = m.group("tail") or m.group("tail2")
+        if tail:                                # "Procuracy3'": 3 and a quote, or 31, 32 ...
+            yield m.start("lab"), m.end("lab") + 1, SCORES["lookalike"], marker_readings(m.group("lab") + "'")
+    for at in unmatched_quotes(s):              # 'the sentences." The death ...': no quotation open
+        yield at, at + 1, SCORES["quote"], ANY
     for m in LOOKALIKE_RE.finditer(s):
         lab = m.group("lab")
         if lab.isdigit() or _not_a_marker(s, m.start("lab"), lab):
@@ -159,6 +167,65 @@ def _readings(block: Block):
     for m in QUOTE_RE.finditer(s):
         group = "lab" if m.group("lab") else "lab2"
         yield m.start(group), m.end(group), SCORES["quote"], ANY
+    for m in SPACED_RE.finditer(s):
+        yield m.start("lab"), m.end("lab"), SCORES["lookalike"], frozenset({int(m.group("lab").replace(" ", ""))})
+    for m in TILDE_RE.finditer(s):
+        values = marker_readings(m.group("lab").replace(" ", "").replace("~", "'"))
+        yield m.start("lab"), m.end("lab"), SCORES["lookalike"] - 1, values
+    if block.kind == "document":
+        yield from _title_end(s)
+
+
+def _title_end(s: str):
+    """Every Document title carries the note that gives its source, at its end.
+
+    Where the OCR left junk there (``1933"``), that is a candidate for any
+    number; look-alikes glued to the last word (``Yezhovz``, ``Stalins3``,
+    ``plenumzs``) are read as digits; where it left nothing at all after a
+    word, the end itself is a (weaker) candidate.
+    """
+    s = s.rstrip()
+    m = TITLE_END_RE.search(s)
+    if m:
+        yield m.start("lab"), m.end("lab"), SCORES["title-end"], ANY, True
+        return
+    last = s.rsplit(None, 1)[-1] if s else ""
+    misread = re.search(r"(?:(?<=[a-z])|(?<=1[89]\d\d))[0-9SZIOJB'’°+~!]{1,3}$", s)
+    if misread:                 # "Railroad21" where note 22 is due: the marker, its number misread
+        yield misread.start(), len(s), TITLE_MISREAD, ANY, True
+    if not last[:1].isalpha():
+        return
+    suffix = re.search(rf"[{_LOOK}]{{1,3}}$", last)
+    if suffix and suffix.start() >= 3 and not last[suffix.start():].isdigit():
+        for cut in range(suffix.start(), len(last)):
+            values = marker_readings(last[cut:])
+            if values:
+                yield len(s) - len(last) + cut, len(s), SCORES["title-end"], values, True
+    if last.isalpha():
+        yield len(s), len(s), TITLE_LOST, ANY, True
+
+
+def unmatched_quotes(s: str) -> list[int]:
+    """Closing double quotes that close nothing: a superscript number read as a quote mark.
+
+    >>> unmatched_quotes('he said "no." Then the sentences." The end')
+    [33]
+    >>> unmatched_quotes('"revolutionary legality."" Bolsheviks')
+    [25]
+    """
+    out, open_ = [], False
+    for i, ch in enumerate(s):
+        if ch != '"':
+            continue
+        before, after = s[i - 1:i], s[i + 1:i + 2]
+        closing = bool(before) and (before in ".,;:!?'" or before.isalnum()) and (not after or not after.isalnum())
+        if open_ and closing:
+            open_ = False
+        elif closing and before in ".;:!?\"" or before == '"':
+            out.append(i)
+        else:
+            open_ = not open_ if not closing else open_
+    return out
 
 
 def _not_a_marker(s: str, start: int, lab: str) -> bool:
@@ -166,45 +233,57 @@ def _not_a_marker(s: str, start: int, lab: str) -> bool:
     an apostrophe in a word (``won't``, ``vozhd'l``), the pronoun I after an opening quote."""
     before = s[max(0, start - 2):start]
     after = s[start + len(lab):start + len(lab) + 2]
-    if before[-1:] == "," and before[:1].isdigit():      # 400,000
+    if before[-1:] == "," and before[:1].isdigit() and len(lab) == 3:      # 400,000
         return True
-    if before[-1:] == "." and not (before[:1].isalpha() or before[:1] in "\"'’”)]"):
-        if not before[:1].isdigit() or after[:1] in "-%" or after[:1].isdigit() \
+    if before[-1:] == "." and not (before[:1].isalpha() or _among(before[:1], "\"'’”)]")):
+        if not before[:1].isdigit() or _among(after[:1], "-%") or after[:1].isdigit() \
                 or after[:1] == " " and after[1:2].islower():   # 9.1 percent, +.552
             return True
-    if lab in ("l", "ll", "I", "II", "1", "11") and after[:1] == "." and before[-1:] in ", ":
+    if lab in ("l", "ll", "I", "II", "1", "11") and after[:1] == "." and _among(before[-1:], ", "):
         return True                                       # folio: "d. 47, l. 3"
     if before == "(b" or before in ("b)", "b]") and not lab.isdigit():
         return True
     if not any(ch.isdigit() for ch in lab):
-        if before[-1:] in "'’" and before[:1].isalpha():
+        if _among(before[-1:], "'’") and before[:1].isalpha():
             return True
-        if lab == "I" and before[-1:] in "\"'“‘" and s[start + 1:start + 2] == " " and (
+        if lab == "I" and _among(before[-1:], "\"'“‘") and s[start + 1:start + 2] == " " and (
                 start < 2 or not s[start - 2].isalpha() and s[start - 2] not in ".,;:!?"):
             return True
     return False
+
+
+def _normalised(found):
+    """Readings as ``(start, end, score, numbers, source_only)``; ``source_only``: a guess
+    at a Document title's end, good only for a note that gives a source."""
+    for r in found:
+        yield r if len(r) == 5 else (*r, False)
 
 
 def _with_lost_tens(s: str, found):
     """Add, weakly, the readings of a marker whose tens digit the OCR lost or misread
     (``Plenumz2`` for 22, ``193716`` for 1937 + 56).  Not after ``;``, ``,`` or ``:``,
     where a lone digit is rather an item of a list."""
-    for start, end, score, numbers in found:
-        yield start, end, score, numbers
-        if s[start - 1:start] in ";,:" and end - start == 1:
+    for start, end, score, numbers, source_only in found:
+        yield start, end, score, numbers, source_only
+        if _among(s[start - 1:start], ";,:") and end - start == 1:
             continue
         if score >= SCORES["year"] and len(numbers) == 1:
             (n,) = numbers
             if n < 100:
                 yield start, end, TENS_LOST, frozenset(t * 10 + n % 10 for t in range(0, 20)
-                                                       if 0 < t * 10 + n % 10 < 200) - {n}
+                                                       if 0 < t * 10 + n % 10 < 200) - {n}, False
+
+
+def _among(ch: str, chars: str) -> bool:
+    """``ch`` is one of ``chars`` (an empty string is none of them)."""
+    return bool(ch) and ch in chars
 
 
 def _spots(block: Block, found) -> list[Candidate]:
     """Group overlapping readings into spots; a spot keeps the best score per number."""
     found = sorted(found, key=lambda r: (r[0], r[1]))
     spots: list[Candidate] = []
-    for start, end, score, numbers in found:
+    for start, end, score, numbers, source_only in found:
         if spots and start < spots[-1].end:
             spot = spots[-1]
             spot.end = max(spot.end, end)
@@ -213,7 +292,7 @@ def _spots(block: Block, found) -> list[Candidate]:
             spots.append(spot)
         for k in numbers:
             if k not in spot.options or score > spot.options[k][0]:
-                spot.options[k] = (score, start, end)
+                spot.options[k] = (score, start, end, source_only)
     return spots
 
 
@@ -259,10 +338,23 @@ def _bisect(nos: list[int], value: int) -> int:
 
 
 # ---------------------------------------------------------------- alignment
-def pair_score(c: Candidate, number: int, note_line: int) -> float | None:
-    """Score of reading candidate ``c`` as the marker of note ``number`` printed at ``note_line``."""
+SOURCE_RE = re.compile(r"RTs|TsKh|GARF|RGALI|Smolensk|\bf\. ?\d|Izv|Vopro|Pravda|Prav|Istochnik|Irtoch|Moskov|Trud\b")
+
+
+def gives_source(note_text: str) -> bool:
+    """Does the note give a document's source (archive, periodical, edition), as a title's note does?"""
+    if note_text.rstrip(" .").endswith("Trans"):
+        return False
+    head = note_text[:120]
+    return bool(SOURCE_RE.search(head) or re.search(r"\beds?\.|\bno\. ?\d|\b1[89]\d\d\b", head))
+
+
+
+def pair_score(c: Candidate, number: int, note_line: int, source: bool = True) -> float | None:
+    """Score of reading candidate ``c`` as the marker of note ``number`` printed at ``note_line``
+    (``source``: the note gives a source, as a Document title's note does)."""
     option = c.options.get(number)
-    if option is None:
+    if option is None or option[3] and not source:
         return None
     distance = note_line - c.line
     if distance < 0 or distance > WINDOW:
@@ -270,8 +362,9 @@ def pair_score(c: Candidate, number: int, note_line: int) -> float | None:
     return option[0] + NEAR * (1 - distance / WINDOW)
 
 
-def align(cands: list[Candidate], notes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Match candidates to notes ``(number, line)`` in order; return ``(cand index, note index)`` pairs.
+def align(cands: list[Candidate], notes: list[tuple]) -> list[tuple[int, int]]:
+    """Match candidates to notes ``(number, line[, gives a source])`` in order; return
+    ``(cand index, note index)`` pairs.
 
     Longest-common-subsequence style dynamic programming that maximises the
     summed pair scores: both sequences are in reading order, so a match never
@@ -285,7 +378,7 @@ def align(cands: list[Candidate], notes: list[tuple[int, int]]) -> list[tuple[in
             best, how = score[i - 1][j], 1
             if score[i][j - 1] > best:
                 best, how = score[i][j - 1], 2
-            s = pair_score(cands[i - 1], notes[j - 1][0], notes[j - 1][1])
+            s = pair_score(cands[i - 1], *notes[j - 1])
             if s is not None and score[i - 1][j - 1] + s > best:
                 best, how = score[i - 1][j - 1] + s, 3
             score[i][j], move[i][j] = best, how
@@ -346,10 +439,10 @@ def _link_unit(text: Text, unit: Unit, raws: list, linemap: LineMap) -> None:
     cands = find_candidates(unit.blocks)
     for c in cands:
         c.line = linemap.line_of(c.block, c.start)
-    notes = [(r.number, r.loc.line) for r in raws]
+    notes = [(r.number, r.loc.line, gives_source(r.text)) for r in raws]
     pairs = align(cands, notes)
     chosen = {ci: notes[ni][0] for ci, ni in pairs}
-    lost = orphans(cands, chosen, {n for n, _ in notes}, max((n for n, _ in notes), default=0))
+    lost = orphans(cands, chosen, {n[0] for n in notes}, max((n[0] for n in notes), default=0))
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for ci, number in chosen.items():
         edits.setdefault(id(cands[ci].block), []).append(_edit(cands[ci], number, token("note", f"n{number}")))
@@ -366,6 +459,6 @@ def _link_unit(text: Text, unit: Unit, raws: list, linemap: LineMap) -> None:
 def _edit(c: Candidate, number: int, tok: str) -> tuple[int, int, str]:
     """Replace the marker's characters (as read for ``number``) by the token; keep a space
     before a glued next word."""
-    _, start, end = c.options[number]
+    _, start, end, _ = c.options[number]
     after = c.block.text[end:end + 1]
     return start, end, tok + (" " if after.isalnum() else "")
