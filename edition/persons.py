@@ -411,7 +411,7 @@ _LETTER = r"[^\W\d_¹²³⁰-⁹]"
 WORD_RE = re.compile(
     rf"(?<![\w'’-]){_LETTER}(?:{_LETTER}|['’](?={_LETTER})|-(?={_LETTER}))*(?:['’]s\b|['’](?!{_LETTER}))?")
 _POSSESSIVE_RE = re.compile(r"(['’]s|['’])$")
-_INITIAL = r"(?:Dzh|[A-Z][a-z]?) ?\.\s?"
+_INITIAL = r"(?:(?:Dzh|[A-Z][a-z]?)\s?\.\s*|[A-Z]\s(?=[A-Z][a-z]?\s?\.))"   # "P F. Zdrodovsky", "G . T . Rittersporn"
 # OCR glues initials to the word before ("ComradeN. I. Yezhov"): only a capital or a dot may not precede
 _INITIALS_BEFORE = re.compile(rf"(?<![A-Z.'’])((?:{_INITIAL}){{1,3}})$")
 _INITIALS_AFTER = re.compile(rf"^,\s*((?:{_INITIAL}){{1,3}})(?!\s*[A-Z])")
@@ -486,8 +486,16 @@ def _resolve_word(text, start, word, reg, slug, line, citation_area, where):
     possessive = len(bare) < len(word)
     if "-" in bare and not _known(bare, reg):
         parts = bare.split("-")
-        if fold(parts[0]) in _PREFIXES or not all(p[:1].isupper() for p in parts):
-            return                      # anti-Stalin, Stalin-era: not a mention
+        if fold(parts[0]) in _PREFIXES or not parts[0][:1].isupper():
+            return                      # anti-Stalin, pro-Bukharin: not a mention
+        if not all(p[:1].isupper() for p in parts):
+            # a hyphen printed for a dash: "Molotov-for the suggestion", "Yezhov-to expel"
+            first = parts[0]
+            if _known(first, reg) and parts[1][:1].islower():
+                m = _resolve_one(text, start, first, reg, slug, line, citation_area, where, False)
+                if m:
+                    yield m
+            return
         pos = start
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
@@ -597,7 +605,7 @@ def _context(text: str, start: int, end: int, reg: Register, citation_area: bool
 
 def _initials(printed: str) -> tuple[str, ...]:
     """``"Ya. S. "`` -> ``('ia', 's')``; () for abbreviations that are not initials (Dr., St.)."""
-    found = re.findall(r"(Dzh|[A-Z][a-z]?) ?\.", printed)
+    found = re.findall(r"(Dzh|[A-Z][a-z]?)(?:\s?\.|\s(?=[A-Z]))", printed)
     if not found or _NOT_INITIALS.intersection(found):
         return ()
     return tuple(fold(x) for x in found)

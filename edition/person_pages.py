@@ -1,0 +1,211 @@
+"""The persons index and one page per person, from the register and the mentions.
+
+``person_pages(edition)`` returns the index (``persons/index.html``: A-Z, counts
+per text, cross-references such as "Ezhov, see Yezhov") followed by a page per
+person mentioned anywhere (``persons/<id>.html``: name, dates, identification,
+the spellings printed, and every passage grouped by text and unit, each a link
+to the exact paragraph with a short snippet).  Pass ids are read from
+``mention.block.pid`` here, at render time, because the ids stage runs after
+the persons stage.
+
+    person_pages(edition)[0].url   -> "persons/index.html"
+    person_pages(edition)[1].url   -> "persons/abakumov-viktor.html"
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pages import Page, TocEntry
+from .persons import PERSONS_INDEX_URL, Person, fold, person_url
+
+
+@dataclass
+class Passage:
+    """One passage that names a person (several mentions in it count once)."""
+
+    url: str                       # relative to the person page
+    label: str                     # passage number shown to the reader
+    before: str
+    name: str
+    after: str
+    in_note: bool
+    count: int = 1
+
+
+@dataclass
+class UnitGroup:
+    title: str
+    url: str
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass
+class TextGroup:
+    slug: str
+    title: str
+    units: list[UnitGroup] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(u.passages) for u in self.units)
+
+
+def person_pages(edition) -> list[Page]:
+    reg = edition.persons
+    if reg is None or not edition.mentions:
+        return []
+    from .render import environment, passage_label
+    env = environment(Path(edition.root))
+    texts = [t for t in edition.texts]
+    by_person: dict[str, list] = defaultdict(list)
+    for m in edition.mentions:
+        by_person[m.person].append(m)
+    people = sorted((reg.by_id[pid] for pid in by_person), key=sort_key)
+    spellings = {p.id: _spellings(p, by_person[p.id], texts) for p in people}
+    pages = [_index_page(env, edition, people, by_person, spellings, texts)]
+    units = {(t.slug, u.slug): u for t in texts for u in t.units}
+    template = env.get_template("person.html.j2")
+    for p in people:
+        groups = _groups(p, by_person[p.id], texts, units, passage_label)
+        url = person_url(p.id)
+        html = template.render(person=p, groups=groups, spellings=spellings[p.id],
+                               index_url=_rel(PERSONS_INDEX_URL, url),
+                               total=sum(g.count for g in groups))
+        toc = [TocEntry(f"in-{g.slug}", g.title, 2) for g in groups]
+        meta = [("description", f"{p.full_name}: {p.identification}")]
+        pages.append(Page(url, _title(p), html, toc=toc, meta=meta, nav_title=p.family))
+    return pages
+
+
+def sort_key(p: Person) -> tuple:
+    """A-Z by family name as a reader expects it, diacritics ignored."""
+    return (_ascii(p.family).lower(), _ascii(p.given).lower(), p.id)
+
+
+def _ascii(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _title(p: Person) -> str:
+    return f"{p.full_name} ({p.dates})" if p.dates else p.full_name
+
+
+def _rel(url: str, page_url: str) -> str:
+    return posixpath.relpath(url, posixpath.dirname(page_url) or ".")
+
+
+def _short(text) -> str:
+    return text.manifest.get("short_title") or text.slug
+
+
+def _spellings(p: Person, mentions, texts) -> list[tuple[str, list[str]]]:
+    """Each printed form of the family name (or alias) with the texts using it:
+    ``[("Yezhov", ["furr", "getty"]), ("Ezhov", ["khlevniuk"])]``."""
+    order = {t.slug: i for i, t in enumerate(texts)}
+    seen: "OrderedDict[str, set]" = OrderedDict()
+    for m in sorted(mentions, key=lambda m: order.get(m.text_slug, 99)):
+        word = _last_word(m.surface)
+        if word.isupper() and len(word) > 2:
+            word = word.title()
+        seen.setdefault(word, set()).add(m.text_slug)
+    return [(w, sorted(s, key=lambda x: order.get(x, 99))) for w, s in seen.items()]
+
+
+def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
+    entries = []
+    for p in people:
+        counts = defaultdict(int)
+        for m in by_person[p.id]:
+            counts[m.text_slug] += 1
+        url = _rel(person_url(p.id), PERSONS_INDEX_URL)
+        entries.append({"kind": "person", "key": sort_key(p), "person": p, "url": url,
+                        "counts": [counts.get(t.slug, 0) for t in texts], "total": sum(counts.values())})
+        for word in _cross_references(p, by_person[p.id], spellings[p.id]):
+            entries.append({"kind": "see", "key": (_ascii(word).lower(), "", p.id), "word": word,
+                            "person": p, "url": url})
+    entries.sort(key=lambda e: (e["key"], e["kind"] != "person"))
+    letters: "OrderedDict[str, list]" = OrderedDict()
+    for e in entries:
+        first = e["key"][0][:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append(e)
+    html = env.get_template("persons_index.html.j2").render(
+        letters=letters, texts=[(t.slug, _short(t)) for t in texts],
+        n_persons=len(people), n_mentions=len(edition.mentions))
+    toc = [TocEntry(f"letter-{k}", k, 2) for k in letters]
+    return Page(PERSONS_INDEX_URL, "Index of persons", html, toc=toc,
+                meta=[("description", "Every person named in the five texts, with links to each passage")],
+                nav_title="Persons")
+
+
+def _cross_references(p: Person, mentions, spellings) -> list[str]:
+    """Printed forms that differ from the canonical family name and deserve a
+    "see" entry: aliases (Koba), transliterations (Ezhov, Zinovyev), and other
+    spellings printed in more than one passage (OCR damage seen once is not indexed)."""
+    passages = defaultdict(set)
+    for m in mentions:
+        passages[_last_word(m.surface)].add(id(m.block))
+    out = []
+    for word, _ in spellings:
+        if word == p.family:
+            continue
+        if word in p.aliases or fold(word) == fold(p.family) or len(passages.get(word, ())) > 1:
+            out.append(word)
+    return out
+
+
+def _groups(p: Person, mentions, texts, units, passage_label) -> list[TextGroup]:
+    from .render import unit_url
+    page = person_url(p.id)
+    out: list[TextGroup] = []
+    by_text = defaultdict(list)
+    for m in mentions:
+        by_text[m.text_slug].append(m)
+    for t in texts:
+        ms = by_text.get(t.slug)
+        if not ms:
+            continue
+        group = TextGroup(t.slug, t.title)
+        unit_order = {u.slug: i for i, u in enumerate(t.units)}
+        by_unit = defaultdict(list)
+        for m in ms:
+            by_unit[m.unit_slug].append(m)
+        for slug in sorted(by_unit, key=lambda s: unit_order.get(s, 10 ** 6)):
+            unit = units[(t.slug, slug)]
+            uurl = _rel(unit_url(t, unit), page)
+            ug = UnitGroup(unit.label + ": " + unit.title if unit.label and unit.label != unit.title
+                           else unit.title, uurl)
+            blocks: "OrderedDict[int, Passage]" = OrderedDict()
+            for m in sorted(by_unit[slug], key=lambda m: (m.in_note, m.loc.line)):
+                key = id(m.block)
+                if key in blocks:
+                    blocks[key].count += 1
+                    continue
+                pid = m.block.pid
+                before, name, after = _split_snippet(m.snippet, m.surface)
+                blocks[key] = Passage(uurl + (f"#{pid}" if pid else ""), passage_label(pid) if pid else "",
+                                      before, name, after, m.in_note)
+            ug.passages = list(blocks.values())
+            group.units.append(ug)
+        out.append(group)
+    return out
+
+
+def _split_snippet(snippet: str, surface: str) -> tuple[str, str, str]:
+    """Cut the snippet around the name (the whole-word occurrence nearest its
+    middle, where the stage centred it) so that the template can mark it."""
+    hits = [m for m in re.finditer(rf"(?<![\w'’-]){re.escape(surface)}(?![\w-])", snippet)]
+    if not hits:
+        return snippet, "", ""
+    middle = len(snippet) / 2
+    m = min(hits, key=lambda m: abs((m.start() + m.end()) / 2 - middle))
+    return snippet[:m.start()], surface, snippet[m.end():]
+
+
+def _last_word(surface: str) -> str:
+    words = re.findall(r"[^\W\d_][\w'’-]*", surface)
+    return words[-1] if words else surface
