@@ -80,6 +80,14 @@ class Candidate:
     readings: frozenset
     bare: bool = False    # no full stop after the label
 
+    def __post_init__(self):
+        # what the scoring asks of every number, worked out once
+        self.value = exact(self.label)
+        self.width = len(squeeze(self.label))
+        self.units = frozenset(d for d in range(10) if last_digit_matches(self.label, 10 * self.width + d)
+                               or last_digit_matches(self.label, d))
+        self.citation = not self.bare and bool(CITATION_RE.search(self.rest))
+
 
 @dataclass
 class CutNote:
@@ -214,24 +222,25 @@ def match_score(c: Candidate, k: int, lines: list[Line], at_foot: bool, markers:
 
 
 def _label_score(c: Candidate, k: int, at_foot: bool) -> float | None:
-    value = exact(c.label)
+    value = c.value
     if value == k:
         return SPACED if " " in c.label else EXACT
     if value is None and k in c.readings:
         return READING
-    if last_digit_matches(c.label, k):
+    if (k % 10) in c.units and len(str(k)) == c.width:
         return TENS
-    if at_foot and not c.bare and CITATION_RE.search(c.rest):
+    if at_foot and c.citation:
         return FILL                     # a label misread where a citation stands: any number
     return None
 
 
-def align(cands: list[Candidate], lines: list[Line], breaks: frozenset = frozenset()
+def align(cands: list[Candidate], lines: list[Line], breaks: frozenset = frozenset(), first: int = 1
           ) -> list[tuple[Candidate, int]]:
-    """Choose the notes 1..N among the candidates, in order (dynamic programming).
+    """Choose the notes first, first+1 ... N among the candidates, in order (dynamic programming).
 
     A chain (c1, k1), (c2, k2) ... with increasing line and number scores the
-    sum of its matches minus ``SKIP`` for every number left out.
+    sum of its matches minus ``SKIP`` for every number left out.  ``first`` is
+    1 for a whole unit; an excerpt may start later in the sequence.
     """
     markers = marker_lines(lines, cands)
     # best[k]: best score of a chain ending with number k, plus SKIP * k (so that a
@@ -245,10 +254,10 @@ def align(cands: list[Candidate], lines: list[Line], breaks: frozenset = frozens
         page_start = max((j for j in tops if j <= c.index), default=0)
         prefix, prefix_at = 0.0, -1                    # best over numbers < k (0: empty chain)
         found = []
-        for k in range(1, MAX_NOTES):
+        for k in range(first, MAX_NOTES):
             s = match_score(c, k, lines, at_foot, markers, page_start)
             if s is not None:
-                found.append((k, s - SKIP * (k - 1) + prefix, prefix_at))
+                found.append((k, s - SKIP * (k - first) + prefix, prefix_at))
             if best[k] > prefix:
                 prefix, prefix_at = best[k], back[k]
         for k, score, prev in found:
@@ -257,7 +266,7 @@ def align(cands: list[Candidate], lines: list[Line], breaks: frozenset = frozens
                 best[k], back[k] = score + SKIP * k, len(states) - 1
     if not states:
         return []
-    end = max(range(1, MAX_NOTES), key=lambda k: (best[k] - SKIP * k, -k))
+    end = max(range(first, MAX_NOTES), key=lambda k: (best[k] - SKIP * k, -k))
     si = back[end]
     chain = []
     while si >= 0:
@@ -386,13 +395,15 @@ def note_text(raw: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- entry
-def extract(lines: list[Line], exclude: frozenset = frozenset(), breaks: frozenset = frozenset()) -> Cut:
+def extract(lines: list[Line], exclude: frozenset = frozenset(), breaks: frozenset = frozenset(),
+            first: int = 1) -> Cut:
     """Find the footnotes among ``lines``; return the body lines and the notes.
 
     ``exclude``: witness lines known not to begin a footnote; ``breaks``:
-    witness lines known to begin a page (see ``page_top``).
+    witness lines known to begin a page (see ``page_top``); ``first``: the
+    number of the first note (1 for a whole unit).
     """
-    chain = align(candidates(lines, exclude), lines, breaks)
+    chain = align(candidates(lines, exclude), lines, breaks, first)
     starts = [c.index for c, _ in chain]
     taken: set[int] = set()
     notes: list[CutNote] = []

@@ -22,10 +22,12 @@ whose note the OCR lost becomes a flagged ``orphan`` token.  Notes without a
 marker stay, unanchored, at the end of the unit.
 
     >>> from edition.model import Block, Loc
-    >>> b = Block("para", "into dictators.' Indeed, so concerned", Loc("s.txt", 10), line_end=10)
-    >>> cands = find_candidates([b])
-    >>> [(c.text, sorted(c.readings)) for c in cands]
-    [("'", [1])]
+    >>> b = Block("para", "of confession.37According to", Loc("s.txt", 10), line_end=10)
+    >>> [(c.text, sorted(c.readings)[:3]) for c in find_candidates([b])]
+    [('37', [7, 17, 27])]
+    >>> b = Block("para", "into dictators.' Indeed", Loc("s.txt", 10), line_end=10)
+    >>> [(c.text, len(c.readings)) for c in find_candidates([b])]       # any number: its place decides
+    [("'", 199)]
 """
 from __future__ import annotations
 
@@ -143,7 +145,7 @@ def _readings(block: Block):
         yield at, at + 1, SCORES["quote"], ANY
     for m in LOOKALIKE_RE.finditer(s):
         lab = m.group("lab")
-        if lab.isdigit() or _not_a_marker(s, m.start("lab"), lab):
+        if lab.isdigit() or _not_a_marker(s, m.start("lab"), lab) or not marker_readings(lab):
             continue
         yield m.start("lab"), m.end("lab"), SCORES["lookalike"], marker_readings(lab)
     title = block.kind == "document"
@@ -196,6 +198,8 @@ def _title_end(s: str):
     if not last[:1].isalpha():
         return
     suffix = re.search(rf"[{_LOOK}]{{1,3}}$", last)
+    if suffix and not re.search(r"[0-9zZSIJB'’]", suffix.group()):
+        suffix = None                   # "procurators": letters of the word, not a marker
     if suffix and suffix.start() >= 3 and not last[suffix.start():].isdigit():
         for cut in range(suffix.start(), len(last)):
             values = marker_readings(last[cut:])
@@ -432,6 +436,9 @@ def link(text: Text, edition: Edition) -> None:
                                      key=f"n{r.number}") for r in raws]
         core.check_unique_keys(text, unit)
         _link_unit(text, unit, raws, linemap)
+    attached = {raw.loc for raw in text.raw_notes if getattr(raw, "unit", "") in {u.slug for u in units}}
+    text.report.dropped = [d for d in text.report.dropped if not (d.rule == "footnote-cut" and d.loc in attached)]
+    text.report.count("footnotes-attached", len(attached))
     core.finish(text, units)
 
 
