@@ -284,7 +284,7 @@ def ends_sentence(s: str) -> bool:
     (True, False, False)
     """
     s = GARBLED_TAIL_RE.sub("", s.rstrip())
-    if not TERMINAL_RE.search(s):
+    if not TERMINAL_RE.search(s) or re.search(r"[A-Za-z]\s+\.$", s):    # "chlef  ." : a stray mark
         return False
     if s.endswith("."):
         last = s.rsplit(None, 1)[-1][:-1].lstrip("(\"'[")
