@@ -153,3 +153,13 @@ def test_link_checker_on_synthetic_site(project):
     problems = broken_links(out)
     assert any("'ch01.html#nowhere': no id 'nowhere'" in p for p in problems)
     assert any("'gone.html': no file texts/t/gone.html" in p for p in problems)
+
+
+def test_search_index_has_the_words_not_the_apparatus(project):
+    import json
+    out = build_site(synthetic_site(), project)
+    docs = json.loads((out / "search/search_index.json").read_text())["docs"]
+    ch01 = " ".join(d["text"] for d in docs if d["location"].startswith("texts/t/ch01.html"))
+    assert "Literal &lt;script&gt;" in ch01 and "# hash at line start" in ch01
+    assert "1Literal" not in ch01 and "2#" not in ch01          # passage numbers left out
+    assert any(d["location"] == "texts/t/ch01.html#s1" for d in docs)
