@@ -199,6 +199,8 @@ class RawNote:
     text: str
     loc: Loc
     line_end: int = 0
+    number: int = 0       # its place in the unit's note sequence (1, 2, ...), once known
+    unit: str = ""        # slug of the unit it was cut from
 
 
 @dataclass

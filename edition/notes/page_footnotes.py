@@ -429,14 +429,14 @@ def link(text: Text, edition: Edition) -> None:
     units = [u for u in text.units if not u.drop]
     by_unit: dict[str, list] = {}
     for raw in text.raw_notes:
-        by_unit.setdefault(getattr(raw, "unit", ""), []).append(raw)
+        by_unit.setdefault(raw.unit, []).append(raw)
     for unit in units:
         raws = sorted(by_unit.get(unit.slug, []), key=lambda r: r.number)
         unit.notes = [core.make_note(str(r.number), [core.note_block(r.text, r.loc, r.line_end)], r.loc,
                                      key=f"n{r.number}") for r in raws]
         core.check_unique_keys(text, unit)
         _link_unit(text, unit, raws, linemap)
-    attached = {raw.loc for raw in text.raw_notes if getattr(raw, "unit", "") in {u.slug for u in units}}
+    attached = {raw.loc for raw in text.raw_notes if raw.unit in {u.slug for u in units}}
     text.report.dropped = [d for d in text.report.dropped if not (d.rule == "footnote-cut" and d.loc in attached)]
     text.report.count("footnotes-attached", len(attached))
     core.finish(text, units)

@@ -11,23 +11,14 @@ break cut become neighbours for the ``rejoin`` stage; their text is kept in
     unit ch01, lines:  "... the duty of all party" / "" /
                        "I .  On the civil war see ... 1989." / " members publicly ..."
     -> unit.lines:     "... the duty of all party" / "" / " members publicly ..."
-    -> text.raw_notes: [FootnoteText(label="I", number=1, unit="ch01", text="On the civil war see ... 1989.")]
+    -> text.raw_notes: [RawNote(label="I", number=1, unit="ch01", text="On the civil war see ... 1989.")]
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from ..clean.footnote_blocks import extract
 from ..model import Edition, RawNote, Text
 from ..pipeline import BuildError
-
-
-@dataclass
-class FootnoteText(RawNote):
-    """A RawNote that also knows its number in the unit's sequence and its unit."""
-
-    number: int = 0
-    unit: str = ""
 
 
 def run(edition: Edition) -> None:
@@ -72,7 +63,7 @@ def _cut(text: Text, unit) -> None:
     cut = extract(unit.lines, exclude, _page_breaks(text, unit))
     unit.lines = cut.body
     for note in cut.notes:
-        raw = FootnoteText(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
+        raw = RawNote(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
                            number=note.number, unit=unit.slug)
         text.raw_notes.append(raw)
         text.report.drop("footnote-cut", raw.loc, f"{unit.slug} note {note.number} "
