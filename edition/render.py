@@ -142,8 +142,7 @@ class Writer:
         for text in self.edition.texts:
             text_pages = self.text_pages(text)
             pages.extend(text_pages)
-            nav.append(NavItem(text.manifest["short_title"], children=[
-                NavItem(p.nav_title or p.title, p.url) for p in text_pages]))
+            nav.append(NavItem(text.manifest["short_title"], children=self.text_nav(text, text_pages)))
         extra_pages, extra_nav, data_files = self.contributed()
         pages.extend(extra_pages)
         nav.extend(extra_nav)
@@ -162,6 +161,34 @@ class Writer:
         return pages, nav, data
 
     # -- one text
+    def text_nav(self, text: Text, pages: list[Page]) -> list[NavItem]:
+        """The text's navigation; the chapters after a part page are grouped under it."""
+        kinds = {unit_url(text, u): u.kind for u in live_units(text)}
+        nav: list[NavItem] = []
+        part: NavItem | None = None
+        for page in pages:
+            item = NavItem(page.nav_title or page.title, page.url)
+            kind = kinds.get(page.url)
+            if kind == "part":
+                part = NavItem(page.nav_title or page.title, children=[item])
+                nav.append(part)
+            elif kind == "chapter" and part is not None:
+                part.children.append(item)
+            else:
+                part = None
+                nav.append(item)
+        return nav
+
+    def part_contents(self, text: Text, unit: Unit) -> list[Unit]:
+        """The chapters a part page introduces (up to the next part or back matter)."""
+        units = live_units(text)
+        out: list[Unit] = []
+        for u in units[units.index(unit) + 1:]:
+            if u.kind != "chapter":
+                break
+            out.append(u)
+        return out
+
     def text_pages(self, text: Text) -> list[Page]:
         units = live_units(text)
         pages = [self.landing_page(text, units)]
@@ -182,6 +209,8 @@ class Writer:
             note_id=lambda n: note_id(unit.slug, n.key),
             ref_ids=lambda n: n.refs,
             witness=self.witness_links(text, unit),
+            part_contents=self.part_contents(text, unit) if unit.kind == "part" else [],
+            unit_href=lambda u: posixpath.basename(unit_url(text, u)),
         )
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
@@ -249,7 +278,8 @@ class Writer:
         url = report_url(text)
         body = self.env.get_template("report.html.j2").render(
             text=text, report=text.report, summary=report_summary(text),
-            unit_titles={u.slug: u.title for u in text.units})
+            unit_titles={u.slug: u.title for u in text.units},
+            unit_why={spec["slug"]: spec["why"] or "" for spec in text.manifest["units"]})
         return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
                     nav_title="Build report")
 

@@ -15,6 +15,7 @@ import re
 
 from ..clean.hyphenation import Vocabulary, join_lines
 from ..clean.inline import decode
+from ..clean.junk import strip_line_end_junk
 from ..model import Block, Edition, Line, Text, Unit
 
 TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
@@ -67,6 +68,8 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
             items = [_inline(r.strip()[2:].strip(), markdown) for r in raw]
             yield Block("list", "\n".join(items), loc, last)
         else:
+            if text.manifest["wrap"] == "hard":
+                raw = _without_junk(raw, text)
             log: list = []
             joined = join_lines(raw, own, corpus, keep, join, log)
             for first_part, second, decision in log:
@@ -74,6 +77,16 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
             if len(raw) > 1:
                 text.report.count("lines-unwrapped", len(raw) - 1)
             yield Block("para", _inline(joined, markdown), loc, last)
+
+
+def _without_junk(raw: list[str], text: Text) -> list[str]:
+    out = []
+    for line in raw:
+        cleaned, changed = strip_line_end_junk(line.rstrip())
+        if changed:
+            text.report.count("ocr-line-end-specks-removed")
+        out.append(cleaned)
+    return out
 
 
 def _split_verse(groups, verse):

@@ -19,7 +19,8 @@ import re
 from ..clean.hyphenation import Vocabulary, join_decision
 from ..model import TOKEN_RE, Block, Edition, plain
 
-TERMINAL = tuple('.!?:;"”’\')]…*')
+SENTENCE_END = tuple(".!?:;…")
+CLOSERS = "\"”’')]*"
 # A paragraph never ends on one of these words, so a capitalised next paragraph continues it.
 NON_FINAL_WORDS = frozenset("""a an the of and or but nor to in into on upon at by for from with without within
     that which whom whose who his her its their our my your as than between about after before during against
@@ -65,6 +66,10 @@ def continues(a: Block, b: Block) -> bool:
     True
     >>> continues(p("He was dead"), p("Besides the back entrance"))
     False
+    >>> continues(p("the [political]"), p("platform of the right"))
+    True
+    >>> continues(p('he said "no."'), p("then they left"))
+    False
     """
     if a.kind != "para" or b.kind != "para":
         return False
@@ -73,8 +78,10 @@ def continues(a: Block, b: Block) -> bool:
         return False
     if tail.endswith("-") and tail[-2:-1].isalpha():
         return head[:1].islower()          # "rehabilita-" + "The struggle": text lost, not a split
-    if tail.endswith(TERMINAL) or tail.endswith("--"):
+    if tail.rstrip(CLOSERS).endswith(SENTENCE_END) or tail.endswith("--"):
         return False
+    if tail.endswith(tuple(CLOSERS)):
+        return head[:1].islower()           # "... the [political]" + "platform of ..."
     if head[:1].islower():
         return True
     last_word = tail.rsplit(None, 1)[-1].lower()
