@@ -93,10 +93,10 @@ def cmd_names(args) -> int:
 
 
 def cmd_ids(args) -> int:
-    from edition.build import load_edition
-    from edition.stages.ids import update
-    edition = load_edition(args.root, until="persons")
-    print(update(edition, write=not args.dry_run))
+    from edition.build import load_edition, progress_printer
+    edition = load_edition(args.root, until="ids", progress=progress_printer(), ids_update=True)
+    print(edition.options["ids_summary"])
+    print("review the ledgers with `git diff texts/*/passages.tsv` and commit them with the change")
     return 0
 
 
@@ -136,7 +136,6 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ids", help="permanent passage ids: update the ledgers texts/<slug>/passages.tsv")
     i.add_argument("--update", action="store_true", required=True,
                    help="match the texts against the ledgers and record new, moved, merged and retired ids")
-    i.add_argument("--dry-run", action="store_true", help="print the summary, write nothing")
     i.set_defaults(func=cmd_ids)
     return p
 

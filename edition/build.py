@@ -31,9 +31,9 @@ def progress_printer(stream=sys.stderr) -> Callable[[str, float], None]:
 
 def load_edition(root: Path | str, only: list[str] | None = None,
                  progress: Callable[[str, float], None] | None = None, until: str | None = None,
-                 ledger_mode: str = "check") -> Edition:
-    """Run the pipeline on the texts under ``root/texts``."""
-    edition = Edition(root=str(Path(root).resolve()), options={"only": only, "ledger": ledger_mode})
+                 **options) -> Edition:
+    """Run the pipeline on the texts under ``root/texts`` (``options``: e.g. ``ids_update=True``)."""
+    edition = Edition(root=str(Path(root).resolve()), options={"only": only, **options})
     return run_pipeline(edition, progress=progress, until=until)
 
 
