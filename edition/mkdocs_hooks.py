@@ -1,8 +1,8 @@
 """MkDocs hooks: put the edition's generated pages into the theme untouched.
 
-A generated page is a ``.md`` file in the staging docs dir whose front matter
-says ``edition: true`` and whose body is the page's finished HTML fragment
-(written by ``edition.site``).  MkDocs must not run Markdown on it: a source
+A generated page is a ``.md`` file (handed to MkDocs in memory by
+``edition.site``) whose front matter says ``edition: true`` and whose body is
+the page's finished HTML fragment.  MkDocs must not run Markdown on it: a source
 line such as ``*stars*``, ``# hash`` or ``{{ x }}`` has to reach the reader
 exactly as printed.  Before/after for such a page::
 

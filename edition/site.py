@@ -1,20 +1,24 @@
-"""Build the MkDocs site from an ``edition.pages.Site``: stage, build aside, swap.
+"""Build the MkDocs site from an ``edition.pages.Site``: build aside, then swap.
 
 ``build_site(site, root)`` does, in order:
 
-1. stage: a fresh directory under ``build/`` receives a copy of ``docs/``
-   (hand-written pages, assets), every generated ``Page`` as
-   ``<url without .html>.md`` (YAML front matter + the finished HTML body, which
-   ``edition/mkdocs_hooks.py`` keeps out of Markdown) and every ``DataFile``;
-2. build: MkDocs (``mkdocs.yml``, strict) writes into a temporary directory next
-   to ``site/``; every MkDocs warning is collected, and any warning fails the
+1. build: MkDocs (``mkdocs.yml``, strict) reads the hand-written pages and
+   assets of ``docs/`` and, handed over in memory by a small plugin
+   (``GeneratedFiles``; MkDocs' virtual files, nothing written to disk), every
+   generated ``Page`` as ``<url without .html>.md`` (YAML front matter + the
+   finished HTML body, which ``edition/mkdocs_hooks.py`` keeps out of
+   Markdown) and every ``DataFile``.  It writes into a temporary directory next
+   to ``site/``.  Every MkDocs warning is collected, and any warning fails the
    build with the full list (``SiteBuildError``);
-3. swap: ``site/`` is renamed aside, the new tree renamed into place, the old
+2. swap: ``site/`` is renamed aside, the new tree renamed into place, the old
    one deleted.  A failed build leaves the previous ``site/`` untouched.
 
     >>> page = Page("texts/furr/s1.html", "Introduction", "<p id='p1'>*a*</p>")
     >>> build_site(Site([page], [], [NavItem("Furr", "texts/furr/s1.html")]), root)
     # site/texts/furr/s1.html now holds <p id='p1'>*a*</p> inside the theme
+
+``write_sources(site, dest)`` writes the same ``.md`` sources to a directory,
+to look at what MkDocs is given.
 
 Builds are reproducible: the build date is ``SOURCE_DATE_EPOCH`` if set, else
 the date of the last git commit touching the content (texts, templates, docs,
@@ -43,12 +47,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import yaml
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
 
 from .pages import NavItem, Page, Site, TocEntry
 from .pipeline import BuildError
 
-STAGING_DIR = "build"          # staging directories live under <root>/build/
-SERVE_STAGING = "build/docs"   # the fixed staging dir of `serve` (= mkdocs.yml docs_dir)
 WATCHED = ("texts", "templates", "docs", "mkdocs.yml")
 CONTENT_PATHS = ("texts", "templates", "docs", "mkdocs.yml", "edition")  # their last commit dates the build
 
@@ -59,7 +63,7 @@ except AttributeError:  # pragma: no cover
 
 
 class SiteBuildError(BuildError):
-    """MkDocs refused the staged site: carries every warning/error it logged."""
+    """MkDocs refused the site: carries every warning/error it logged."""
 
 
 # ---------------------------------------------------------------- public API
@@ -70,34 +74,19 @@ def build_site(site: Site, root: Path, out: Path | None = None, strict: bool = T
     out = Path(out).resolve() if out else root / "site"
     config_file = Path(config_file) if config_file else root / "mkdocs.yml"
     docs = Path(docs) if docs else root / "docs"
-    (root / STAGING_DIR).mkdir(parents=True, exist_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="docs-", dir=root / STAGING_DIR))
     new = Path(tempfile.mkdtemp(prefix=out.name + ".new-", dir=out.parent))
     try:
-        stage(site, docs, staging)
         with _source_date_epoch(root):
-            run_mkdocs(config_file, staging, new, nav_config(site.nav, staging), strict)
+            run_mkdocs(config_file, docs, new, site, strict)
         swap(new, out)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new, ignore_errors=True)
     return out
 
 
-def stage(site: Site, docs: Path, staging: Path) -> None:
-    """Fill ``staging`` (which must be empty) with docs/ + generated pages + data files."""
-    if docs.is_dir():
-        shutil.copytree(docs, staging, dirs_exist_ok=True)
-    taken: set[str] = set()
-    for page in site.pages:
-        _write_new(staging, page.src_uri, page_source(page).encode("utf-8"), taken)
-    for data in site.data_files:
-        _write_new(staging, data.path, data.content, taken)
-
-
 def page_source(page: Page) -> str:
-    """The staged ``.md`` text of a generated page: front matter, then its HTML."""
+    """The ``.md`` source MkDocs gets for a generated page: front matter, then its HTML."""
     meta = {
         "title": html.escape(page.title, quote=False),
         "edition": True,
@@ -111,34 +100,90 @@ def page_source(page: Page) -> str:
     return f"---\n{front}---\n{page.html}"
 
 
-def nav_config(nav: list[NavItem], staging: Path) -> list:
-    """``Site.nav`` -> the ``nav:`` structure of mkdocs.yml (titles become HTML)."""
-    return [_nav_entry(item, staging) for item in nav]
+def generated_sources(site: Site) -> dict[str, str | bytes]:
+    """Every generated file, by its path in the docs tree (``texts/furr/s1.md``)."""
+    sources: dict[str, str | bytes] = {}
+    for path, content in [(p.src_uri, page_source(p)) for p in site.pages] + \
+                         [(d.path, d.content) for d in site.data_files]:
+        path = posixpath.normpath(path)
+        if path in sources or path.startswith("../"):
+            raise SiteBuildError(f"{path}: generated twice, or outside the site")
+        sources[path] = content
+    return sources
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list | None,
+def write_sources(site: Site, dest: Path) -> None:
+    """Write the generated sources into ``dest`` (for inspection; builds do not need it)."""
+    for path, content in generated_sources(site).items():
+        target = Path(dest) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def nav_config(nav: list[NavItem], pages: set[str]) -> list:
+    """``Site.nav`` -> the ``nav:`` structure of mkdocs.yml (titles become HTML).
+
+    ``pages``: the docs-tree paths of all pages (``texts/furr/s1.md``)."""
+    return [_nav_entry(item, pages) for item in nav]
+
+
+class GeneratedFiles(BasePlugin):
+    """A MkDocs plugin (registered by ``run_mkdocs``) adding the generated files."""
+
+    def __init__(self, sources: dict[str, str | bytes]):
+        super().__init__()
+        self.sources = sources
+
+    def on_files(self, files, config):
+        for path, content in self.sources.items():
+            if files.get_file_from_path(path) is not None:
+                raise SiteBuildError(f"{path}: a generated file would replace docs/{path}")
+            files.append(File.generated(config, path, content=content))
+        return Files(sorted(files, key=_walk_order))
+
+
+def _walk_order(file: File) -> tuple:
+    """The order MkDocs itself lists docs files in (a sorted top-down walk, index first)."""
+    *dirs, name = file.src_uri.split("/")
+    return tuple(dirs), posixpath.splitext(name)[0] not in ("index", "README"), name
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
                strict: bool = True, serve_url: str | None = None) -> list[str]:
-    """Run one MkDocs build; raise ``SiteBuildError`` listing every warning.
-
-    Not strict: return the warnings instead (a failed build still raises)."""
+    """Run one MkDocs build of ``docs_dir`` + ``site``; raise ``SiteBuildError``
+    listing every warning.  Not strict: return the warnings instead (a failed
+    build still raises)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    sources = generated_sources(site)
+    pages = {p for p in sources if p.endswith(".md")}
+    pages |= {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*.md")}
     with _captured_mkdocs_log() as records:
         try:
-            overrides = {"nav": nav} if nav else {}
+            nav = nav_config(site.nav, pages)
             config = load_config(config_file=str(config_file), docs_dir=str(docs_dir),
-                                 site_dir=str(site_dir), strict=strict, **overrides)
+                                 site_dir=str(site_dir), strict=strict,
+                                 **({"nav": nav} if nav else {}))
+            config.plugins["edition/generated"] = GeneratedFiles(sources)
             build(config, serve_url=serve_url)
             failure = None
         except MkDocsException as exc:  # Abort (strict) or a config error
             failure = str(exc)
-    problems = [f"{r.levelname.lower()}: {r.getMessage()}" for r in records]
+    problems = _summarise([f"{r.levelname.lower()}: {r.getMessage()}" for r in records])
     if failure or (strict and problems):
         raise SiteBuildError(problems + ([f"mkdocs: {failure}"] if failure else []),
                              hint="the site was not built; the previous site/ is unchanged")
     return problems
+
+
+def _summarise(problems: list[str], limit: int = 200) -> list[str]:
+    """Distinct problems, in order; past ``limit``, a count of the rest."""
+    distinct = list(dict.fromkeys(problems))
+    if len(distinct) <= limit:
+        return distinct
+    return distinct[:limit] + [f"... and {len(distinct) - limit} more"]
 
 
 def swap(new: Path, out: Path) -> None:
@@ -182,25 +227,18 @@ def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
 
     root = Path(root).resolve()
     config_file = root / "mkdocs.yml"
-    staging = root / SERVE_STAGING
     site_dir = Path(tempfile.mkdtemp(prefix="edition-serve-"))
     say = functools.partial(print, file=sys.stderr, flush=True)
     url = _serve_url(host, port, "/")
 
     def builder() -> None:
         try:
-            site = regenerate()
-            if staging.exists():
-                shutil.rmtree(staging)
-            staging.mkdir(parents=True)
-            stage(site, root / "docs", staging)
-            for problem in run_mkdocs(config_file, staging, site_dir,
-                                      nav_config(site.nav, staging), strict=False, serve_url=url):
+            for problem in run_mkdocs(config_file, root / "docs", site_dir, regenerate(),
+                                      strict=False, serve_url=url):
                 say(problem)
         except BuildError as exc:  # keep serving the last good build
             say("build failed (still serving the last good build):\n  " + "\n  ".join(exc.messages))
 
-    staging.mkdir(parents=True, exist_ok=True)
     builder()
     say(f"serving the edition on {url} (rebuilds when {', '.join(WATCHED)} change)")
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
@@ -222,31 +260,21 @@ def _toc_dict(entry: TocEntry) -> dict:
             "children": [_toc_dict(child) for child in entry.children]}
 
 
-def _nav_entry(item: NavItem, staging: Path):
+def _nav_entry(item: NavItem, pages: set[str]):
     title = html.escape(item.title, quote=False)
-    target = _nav_target(item.url, staging) if item.url else None
+    target = _nav_target(item.url, pages) if item.url else None
     if item.children:
-        children = [_nav_entry(child, staging) for child in item.children]
+        children = [_nav_entry(child, pages) for child in item.children]
         return {title: ([target] if target else []) + children}
     return {title: target} if title else target
 
 
-def _nav_target(url: str, staging: Path) -> str:
+def _nav_target(url: str, pages: set[str]) -> str:
     if "://" in url or url.startswith("mailto:"):
         return url
-    if url.endswith(".html") and (staging / (url[: -len(".html")] + ".md")).is_file():
+    if url.endswith(".html") and url[: -len(".html")] + ".md" in pages:
         return url[: -len(".html")] + ".md"
     return url
-
-
-def _write_new(staging: Path, rel: str, content: bytes, taken: set[str]) -> None:
-    rel = posixpath.normpath(rel)
-    target = staging / rel
-    if rel.startswith("../") or rel in taken or target.exists():
-        raise BuildError(f"{rel}: generated file collides with another file or leaves the site")
-    taken.add(rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
 
 
 class _ListHandler(logging.Handler):
