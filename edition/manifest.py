@@ -60,6 +60,13 @@ EMENDATION = Map({
     "why": Field(str, "Reason, shown in the report", required=True),
 }, "A correction the rules cannot make")
 
+REPLACEMENT = Map({
+    "pattern": Field(str, "Regular expression (Python re) matched within lines", required=True, check=is_regex),
+    "replacement": Field(str, "Replacement (\\1 for groups)", required=True),
+    "why": Field(str, "Reason, shown in the report", required=True),
+    "min": Field(int, "The rule must change at least this many places (default 1)", default=1),
+}, "A systematic OCR repair made by rule, counted in the report")
+
 FURNITURE = Map({
     "rule": Field(str, "Name of the rule (counted in the report)", required=True),
     "pattern": Field(str, "Regular expression matched against a whole line (stripped)", check=is_regex),
@@ -159,6 +166,7 @@ MANIFEST = Map({
     "hyphen_keep": List(Field(str, "word"), "Hyphenated compounds to keep even at a line end"),
     "hyphen_join": List(Field(str, "word"), "Words to join even where the hyphenated form looks genuine"),
     "emendations": List(EMENDATION, "Corrections applied to the witness, listed in the report"),
+    "replacements": List(REPLACEMENT, "Systematic OCR repairs by rule (after the emendations), counted"),
     "furniture": List(FURNITURE, "Print furniture removed, counted per rule"),
     "units": List(UNIT, "The pages of the text, in order", required=True),
     "headings": List(HEADING, "Subheading rules"),

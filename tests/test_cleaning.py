@@ -134,3 +134,12 @@ def test_heading_table_and_verse_never_continue_a_paragraph():
 def test_hyphenating_prefixes_keep_their_hyphen_without_other_evidence(first, second):
     empty = Vocabulary(Counter())
     assert join_decision(first, second, empty, empty) == "keep"
+
+
+def test_ocr_specks_removed_only_where_they_stop_a_word_or_sentence():
+    from edition.clean.junk import strip_line_end_junk
+    assert strip_line_end_junk("platforms, Sta- . ~.", "lin led")[0] == "platforms, Sta-"
+    assert strip_line_end_junk("fanned out .", "across the land")[0] == "fanned out"
+    # a damaged note marker after a full stop is left for the notes stage
+    assert strip_line_end_junk("spy mania in 1937 . ~ ~", "The next")[1] is False
+    assert strip_line_end_junk("and so on . . .", "more")[1] is False

@@ -1,11 +1,17 @@
-"""Stage ``emend``: apply the manifest's emendations to the witness lines.
+"""Stage ``emend``: apply the manifest's emendations and replacement rules.
 
 Each emendation names a line and the exact text it corrects there; one that
 does not match is an error (the witness or the manifest has moved on).
+A replacement rule repairs a systematic OCR error everywhere (a regular
+expression); every change is counted in the report, and a rule that changes
+nothing is an error.
 
     line 4411: "C H A P T E R  SIX"  ->  "C H A P T E R  S I X"
+    rule '\\b(19[0-9]) ([0-9])\\b' -> '\\1\\2':  "in 193 5,"  ->  "in 1935,"
 """
 from __future__ import annotations
+
+import re
 
 from ..model import Edition, Emendation, Line
 from ..pipeline import BuildError
@@ -35,8 +41,26 @@ def run(edition: Edition) -> None:
             text.report.count("emendation")
         if changed:
             text.lines = _split_inserted_lines(text.lines)
+        errors.extend(_replace(text))
     if errors:
         raise BuildError(errors)
+
+
+def _replace(text) -> list[str]:
+    errors = []
+    for rule in text.manifest["replacements"]:
+        pattern = re.compile(rule["pattern"])
+        changed = 0
+        for line in text.lines:
+            new, n = pattern.subn(rule["replacement"], line.text)
+            if n:
+                line.text = new
+                changed += n
+        text.report.count(f"replacement:{rule['why'][:60]}", changed)
+        if changed < rule["min"]:
+            errors.append(f"{text.manifest_path}:{rule.line}: replacement rule {rule['pattern']!r} changed "
+                          f"{changed} place(s), expected at least {rule['min']}; fix or remove it")
+    return errors
 
 
 def _split_inserted_lines(lines: list[Line]) -> list[Line]:

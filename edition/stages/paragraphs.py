@@ -52,7 +52,8 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
     keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
     join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
     markdown = text.manifest["markup"] == "markdown"
-    groups = _split_verse(split_blocks(unit.lines), verse)
+    lines = _without_junk(unit.lines, text) if text.manifest["wrap"] == "hard" else unit.lines
+    groups = _split_verse(split_blocks(lines), verse)
     if text.manifest["wrap"] == "none":
         groups = _split_unwrapped(groups, verse)
     for group in groups:
@@ -68,8 +69,6 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
             items = [_inline(r.strip()[2:].strip(), markdown) for r in raw]
             yield Block("list", "\n".join(items), loc, last)
         else:
-            if text.manifest["wrap"] == "hard":
-                raw = _without_junk(raw, text)
             log: list = []
             joined = join_lines(raw, own, corpus, keep, join, log)
             for first_part, second, decision in log:
@@ -79,14 +78,19 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
             yield Block("para", _inline(joined, markdown), loc, last)
 
 
-def _without_junk(raw: list[str], text: Text) -> list[str]:
-    out = []
-    for line in raw:
-        cleaned, changed = strip_line_end_junk(line.rstrip())
+def _without_junk(lines: list[Line], text: Text) -> list[Line]:
+    """Remove OCR specks at line ends where they stop a word or sentence going on."""
+    out: list[Line] = []
+    following = ""
+    for line in reversed(lines):
+        cleaned, changed = strip_line_end_junk(line.text.rstrip(), following)
         if changed:
             text.report.count("ocr-line-end-specks-removed")
-        out.append(cleaned)
-    return out
+            line = Line(line.no, cleaned)
+        if line.text.strip():
+            following = line.text
+        out.append(line)
+    return out[::-1]
 
 
 def _split_verse(groups, verse):
