@@ -272,6 +272,7 @@ class Register:
     place_words: frozenset = frozenset()
     place_before: tuple = ()
     not_persons: list = field(default_factory=list)          # compiled regexes
+    not_persons_re: re.Pattern | None = None                 # all of them, as one pattern
     overrides: dict = field(default_factory=dict)            # (text, line, surface) -> Override
     surnames: dict = field(default_factory=dict)             # folded -> [Person]
     aliases: dict = field(default_factory=dict)              # folded -> Person
@@ -295,6 +296,8 @@ class Register:
         reg.place_words = frozenset(data["place_words"] or ())
         reg.place_before = tuple(data["place_before"] or ())
         reg.not_persons = [re.compile(n["pattern"]) for n in data["not_persons"] or ()]
+        if reg.not_persons:
+            reg.not_persons_re = re.compile("|".join(f"(?:{p.pattern})" for p in reg.not_persons))
         reg.overrides = {(o["text"], o["line"], o["surface"]): Override(**{k: o[k] for k in
                          ("text", "line", "surface", "person", "why")}) for o in data["overrides"] or ()}
         forenames = {fold(f) for f in data["forenames"] or ()}
@@ -410,11 +413,15 @@ _LETTER = r"[^\W\d_¹²³⁰-⁹]"
 # with an optional possessive ('s, ’s, or a bare apostrophe).
 WORD_RE = re.compile(
     rf"(?<![\w'’-]){_LETTER}(?:{_LETTER}|['’](?={_LETTER})|-(?={_LETTER}))*(?:['’]s\b|['’](?!{_LETTER}))?")
+# The same, for words that begin with a capital: the one pattern run over every passage.
+NAME_RE = re.compile(
+    rf"(?<![\w'’-])(?=[A-Z\u00C0-\u00DE]){_LETTER}(?:{_LETTER}|['’](?={_LETTER})|-(?={_LETTER}))*"
+    rf"(?:['’]s\b|['’](?!{_LETTER}))?")
 _POSSESSIVE_RE = re.compile(r"(['’]s|['’])$")
 _INITIAL = r"(?:(?:Dzh|[A-Z][a-z]?)\s?\.\s*|[A-Z]\s(?=[A-Z][a-z]?\s?\.))"   # "P F. Zdrodovsky", "G . T . Rittersporn"
 # OCR glues initials to the word before ("ComradeN. I. Yezhov"): only a capital or a dot may not precede
-_INITIALS_BEFORE = re.compile(rf"(?<![A-Z.'’])((?:{_INITIAL}){{1,3}})$")
-_INITIALS_AFTER = re.compile(rf"^,\s*((?:{_INITIAL}){{1,3}})(?!\s*[A-Z])")
+_INITIALS_BEFORE = re.compile(rf"(?<![A-Z.])((?:{_INITIAL}){{1,3}})$")
+_INITIALS_AFTER = re.compile(rf"^,\s*((?:{_INITIAL}){{1,3}})(?=\s*([A-Z][\w'’-]*)?)")
 _NOT_INITIALS = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Lt", "No", "Vol", "Cf", "Ed", "Jr", "Sr", "Mt", "Op",
                            "Co", "Gen", "Col", "Pp"})
 _FORENAME_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’]+)(?:\s+([A-Z][a-z'’]+))?\s+$")
@@ -456,6 +463,7 @@ class _Ctx:
     initials: tuple[str, ...] = ()
     forename: str = ""
     start: int = -1          # offset where the forename/initials begin (before the name)
+    middle: bool = False     # the initials follow an unreadable forename ("Roben H . McNeal"): middle initials
 
 
 def find_mentions(text: str, reg: Register, *, text_slug: str = "", line: int = 0,
@@ -470,18 +478,19 @@ def find_mentions(text: str, reg: Register, *, text_slug: str = "", line: int = 
     """
     found: list[Match] = []
     skip_until = -1
-    for m in WORD_RE.finditer(text):
+    spans = [m.span() for m in reg.not_persons_re.finditer(text)] if reg.not_persons_re else []
+    for m in NAME_RE.finditer(text):
         word = m.group()
-        if m.start() < skip_until or not word[0].isupper():
+        if m.start() < skip_until:
             continue
-        for match in _resolve_word(text, m.start(), word, reg, text_slug, line, citation_area, where):
+        for match in _resolve_word(text, m.start(), word, reg, text_slug, line, citation_area, where, spans):
             found.append(match)
             skip_until = max(skip_until, match.end)
     _discourse(found, memory if memory is not None else {}, text, reg)
     return found
 
 
-def _resolve_word(text, start, word, reg, slug, line, citation_area, where):
+def _resolve_word(text, start, word, reg, slug, line, citation_area, where, spans=()):
     bare = _POSSESSIVE_RE.sub("", word)
     possessive = len(bare) < len(word)
     if "-" in bare and not _known(bare, reg):
@@ -492,7 +501,7 @@ def _resolve_word(text, start, word, reg, slug, line, citation_area, where):
             # a hyphen printed for a dash: "Molotov-for the suggestion", "Yezhov-to expel"
             first = parts[0]
             if _known(first, reg) and parts[1][:1].islower():
-                m = _resolve_one(text, start, first, reg, slug, line, citation_area, where, False)
+                m = _resolve_one(text, start, first, reg, slug, line, citation_area, where, False, spans=spans)
                 if m:
                     yield m
             return
@@ -501,13 +510,13 @@ def _resolve_word(text, start, word, reg, slug, line, citation_area, where):
             last = i == len(parts) - 1
             if _known(part, reg):
                 m = _resolve_one(text, pos, part, reg, slug, line, citation_area, where,
-                                 possessive and last, compound=True, last=last)
+                                 possessive and last, compound=True, last=last, spans=spans)
                 if m:
                     yield m
             pos += len(part) + 1
         return
     if _known(bare, reg):
-        m = _resolve_one(text, start, bare, reg, slug, line, citation_area, where, possessive)
+        m = _resolve_one(text, start, bare, reg, slug, line, citation_area, where, possessive, spans=spans)
         if m:
             yield m
 
@@ -529,7 +538,7 @@ def _case_ok(word: str, people) -> bool:
 
 
 def _resolve_one(text, start, word, reg, slug, line, citation_area, where, possessive,
-                 compound=False, last=True):
+                 compound=False, last=True, spans=()):
     key = fold(word)
     end = start + len(word)
     people = reg.surnames.get(key, [])
@@ -541,13 +550,13 @@ def _resolve_one(text, start, word, reg, slug, line, citation_area, where, posse
         nxt = re.match(r"[ \t]+([A-Z][a-z][\w'’-]*)", text[end:end + 40])
         if nxt and nxt.group(1) not in reg.place_words:
             return None                 # Sergo Lominadze, Soso Buachidze: a forename, not the alias
-        if _is_place(text, start, end, reg, possessive or not last):
+        if _is_place(text, start, end, reg, possessive or not last, spans):
             return Match(start, end, word, None, "place", line=here)
         ov = _override(reg, slug, here, word, start, end)
         return ov or Match(start, end, word, alias.id, "alias", (alias.id,), line=here)
     ctx = _context(text, start, end, reg, citation_area) if not compound else _Ctx()
     mstart = ctx.start if ctx.start >= 0 else start
-    if _is_place(text, mstart, end, reg, possessive or not last):
+    if _is_place(text, mstart, end, reg, possessive or not last, spans):
         return Match(start, end, word, None, "place", line=here)
     ov = _override(reg, slug, here, word, start, end)
     if ov:
@@ -570,9 +579,9 @@ def _context(text: str, start: int, end: int, reg: Register, citation_area: bool
     """Initials after the name index-style (``Smirnov, A. P.``), else initials or a
     forename (with patronymic) before it, else a forename after it."""
     after = text[end:end + 40]
-    m = _INITIALS_AFTER.search(after)
-    if m:
-        inits = _initials(m.group(1))
+    inverted = _INITIALS_AFTER.search(after)
+    if inverted and not inverted.group(2):          # "Smirnov, A. P. (1878-1938)", "Kaganovich, L. M.:"
+        inits = _initials(inverted.group(1))
         if inits:
             return _Ctx(initials=inits)
     before = text[max(0, start - 40):start]
@@ -580,11 +589,17 @@ def _context(text: str, start: int, end: int, reg: Register, citation_area: bool
     m = _INITIALS_BEFORE.search(before.rstrip(" ") if before.endswith(" ") else before)
     if m:
         inits = _initials(m.group(1))
+        head = before[:m.start(1)]
+        if inits == ("i",) and re.search(r"(?<![\w'’-])[a-z]+\s+$", head):
+            inits = ()                                          # "and so did I. Liubchenko: ..."
         if inits:
-            f = re.search(r"(?<![\w'’-])([A-Z][a-z'’]+)\s+$", before[:m.start(1)])
+            f = re.search(r"(?<![\w'’-])([A-Z][a-z'’]+)\s+$", head)
             if f and fold(f.group(1)) in reg.forename_keys:      # Robert W. Thurston
                 return _Ctx(forename=fold(f.group(1)), start=base + f.start(1))
-            return _Ctx(initials=inits, start=base + m.start(1))
+            # a forename we cannot read before them (OCR "Roben H . McNeal", glued "LewisH. Siegelbaum"):
+            # the initials are middle initials
+            middle = bool(f) or bool(re.search(r"[a-z]$", head))
+            return _Ctx(initials=inits, start=base + m.start(1), middle=middle)
     m = _FORENAME_BEFORE.search(before)
     if m:
         first, second = m.group(1), m.group(2)
@@ -594,6 +609,12 @@ def _context(text: str, start: int, end: int, reg: Register, citation_area: bool
         name = second or first
         if fold(name) in reg.forename_keys and not _PATRONYMIC_RE.search(name):
             return _Ctx(forename=fold(name), start=base + (m.start(2) if second else m.start(1)))
+    # in notes and bibliographies "Yakovlev, A.S. Tsel' zhizni"; but in "Stalin, A. P. Smirnov and ..."
+    # the initials belong to the next name
+    if inverted and citation_area and fold(inverted.group(2)) not in reg.surnames:
+        inits = _initials(inverted.group(1))
+        if inits:
+            return _Ctx(initials=inits)
     m = _FORENAME_AFTER.search(after)
     if m and fold(m.group(1)) in reg.forename_keys:
         second = m.group(2)
@@ -618,13 +639,18 @@ def _fits(p: Person, ctx: _Ctx) -> bool:
     sets = p.initial_sets()
     if not sets:
         return True
-    return any(all(k.startswith(x) for x, k in zip(ctx.initials, known)) for known in sets)
+    if any(all(k.startswith(x) for x, k in zip(ctx.initials, known)) for known in sets):
+        return True
+    return ctx.middle and any(all(k.startswith(x) for x, k in zip(ctx.initials, known[1:]))
+                              for known in sets if len(known) > 1)
 
 
 def _choose(people, ctx, text, end, slug, line, citation_area):
     """The person a name means, or None and why (for the review list)."""
     if ctx.initials or ctx.forename:
         fit = [p for p in people if _fits(p, ctx)]
+        if len(fit) > 1 and any(p.initial_sets() for p in fit):
+            fit = [p for p in fit if p.initial_sets()]         # printed initials fit a person we know them of
         if not fit and len(ctx.initials) > 1:
             # the first initial decides; a wrong second one is a misprint (L. A. Aronshtam for L. N.)
             fit = [p for p in people if _fits(p, _Ctx(initials=ctx.initials[:1]))]
@@ -694,28 +720,29 @@ def _by_context(m: Match, text: str, reg: Register) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _is_place(text: str, start: int, end: int, reg: Register, skip_after: bool) -> bool:
-    """``Kirov Plant``, ``Kuibyshev Province``, ``imeni Sergo Ordzhonikidze``, ``city of Kalinin``."""
+def _is_place(text: str, start: int, end: int, reg: Register, skip_after: bool, spans=()) -> bool:
+    """``Kirov Plant``, ``Kuibyshev Province``, ``imeni Sergo Ordzhonikidze``, ``city of Kalinin``.
+
+    ``spans`` are the matches of the register's ``not_persons`` patterns in the passage."""
     if not skip_after:
-        nxt = re.match(r"\s+([\w-]+)", text[end:end + 40])
+        nxt = _NEXT_WORD.match(text, end, end + 40)
         if nxt and nxt.group(1) in reg.place_words:
             return True
     before = text[max(0, start - 30):start]
-    for phrase in reg.place_before:
-        if before.endswith(phrase + " ") or before.endswith(phrase + "\n"):
-            return True
-    for pat in reg.not_persons:
-        for m in pat.finditer(text, max(0, start - 80), min(len(text), end + 80)):
-            if m.start() <= start and end <= m.end():
-                return True
-    return False
+    if before.endswith((" ", "\n")) and before[:-1].endswith(reg.place_before):
+        return True
+    return any(a <= start and end <= b for a, b in spans)
+
+
+_NEXT_WORD = re.compile(r"\s+([\w-]+)")
 
 
 # ------------------------------------------------------------------ editorial tools
 _INITIAL_BEFORE_WORD = re.compile(rf"(?:(?<![\w.])(?:{_INITIAL}){{1,3}}|(?:Comrades?|comrades?|Com\.) )$")
 
 
-def suggest(edition, min_passages: int = 2, examples: int = 2, common: float = 3.3) -> str:
+def suggest(edition, limit: int | None = None, min_passages: int = 2, examples: int = 2,
+            common: float = 3.3) -> str:
     """``names --suggest``: recurring capitalised words the register does not know
     (names first: words printed after initials or "Comrade"), with counts per text
     and example passages; then the review list of unresolved mentions."""
@@ -723,17 +750,18 @@ def suggest(edition, min_passages: int = 2, examples: int = 2, common: float = 3
     reg = edition.persons
     seen: dict[str, dict] = {}
     for text in edition.texts:
+        lines = {ln.no: ln.text for ln in text.lines}
         for unit in text.units:
             if unit.drop:
                 continue
             blocks = list(unit.blocks) + [b for n in unit.notes for b in n.blocks]
             for block in blocks:
-                _suggest_block(reg, text, block, plain_text(block.plain()), seen, common)
-    rows = [(w, d) for w, d in seen.items() if len(d["passages"]) >= min_passages]
+                _suggest_block(reg, text, block, plain_text(block.plain()), seen, common, lines)
+    rows = [("/".join(sorted(d["spellings"])), d) for d in seen.values() if len(d["passages"]) >= min_passages]
     rows.sort(key=lambda r: (-r[1]["named"], -len(r[1]["passages"]), r[0]))
     out = ["# Recurring capitalised words not in texts/persons.yml",
            "# word  passages  per-text  (after initials/Comrade)  examples"]
-    for word, d in rows:
+    for word, d in rows[:limit]:
         per = " ".join(f"{k}:{v}" for k, v in sorted(d["texts"].items()))
         out.append(f"{word}  {len(d['passages'])}  {per}  ({d['named']})")
         for loc, snip in d["examples"][:examples]:
@@ -745,7 +773,7 @@ def suggest(edition, min_passages: int = 2, examples: int = 2, common: float = 3
     return "\n".join(out) + "\n"
 
 
-def _suggest_block(reg, text, block, plain, seen, common) -> None:
+def _suggest_block(reg, text, block, plain, seen, common, lines) -> None:
     from wordfreq import zipf_frequency
     known = reg.surnames.keys() | reg.aliases.keys() if reg else set()
     for m in WORD_RE.finditer(plain):
@@ -756,14 +784,18 @@ def _suggest_block(reg, text, block, plain, seen, common) -> None:
             continue
         if fold(word) in (reg.forename_keys if reg else ()) or zipf_frequency(word.lower(), "en") >= common:
             continue
-        d = seen.setdefault(word, {"passages": set(), "texts": {}, "named": 0, "examples": []})
+        d = seen.setdefault(fold(word), {"passages": set(), "texts": {}, "named": 0, "examples": [],
+                                         "spellings": set()})
+        d["spellings"].add(word)
         key = (text.slug, block.loc.line)
         if key not in d["passages"]:
             d["passages"].add(key)
             d["texts"][text.slug] = d["texts"].get(text.slug, 0) + 1
             if len(d["examples"]) < 3:
                 snip = " ".join(plain[max(0, m.start() - 50):m.end() + 40].split())
-                d["examples"].append((str(block.loc), snip))
+                no = next((n for n in range(block.loc.line, max(block.line_end, block.loc.line) + 1)
+                           if word in lines.get(n, "")), block.loc.line)
+                d["examples"].append((f"{text.source_path}:{no}", snip))
         if _INITIAL_BEFORE_WORD.search(plain[max(0, m.start() - 20):m.start()].rstrip() + " ") or \
                 _INITIAL_BEFORE_WORD.search(plain[max(0, m.start() - 20):m.start()]):
             d["named"] += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
+from ..model import TOKEN_OPEN, TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
 from ..persons import Match, Register, RegisterError, find_mentions, load_register
 from ..pipeline import BuildError
 
@@ -89,34 +89,41 @@ def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: R
     return raw
 
 
-def plain_with_map(raw: str) -> tuple[str, list[int], list[bool]]:
+def plain_with_map(raw: str) -> tuple[str, list[int] | range, list[bool] | "_NoLinks"]:
     """The reader-visible characters, the raw offset of each, and whether each
     lies inside a link span (where a person link would nest inside a link).
 
     >>> plain_with_map("a" + token("em") + "b")[:2]
     ('ab', [0, 7])
     """
+    if TOKEN_OPEN not in raw:
+        return raw, range(len(raw)), _NoLinks()
     chars: list[str] = []
     index: list[int] = []
     blocked: list[bool] = []
     depth = 0
     pos = 0
     for m in TOKEN_RE.finditer(raw):
-        for i in range(pos, m.start()):
-            chars.append(raw[i])
-            index.append(i)
-            blocked.append(depth > 0)
+        chars.append(raw[pos:m.start()])
+        index.extend(range(pos, m.start()))
+        blocked.extend([depth > 0] * (m.start() - pos))
         kind = m.group(1)
         if kind in ("link", "person"):
             depth += 1
         elif kind in ("/link", "/person") and depth:
             depth -= 1
         pos = m.end()
-    for i in range(pos, len(raw)):
-        chars.append(raw[i])
-        index.append(i)
-        blocked.append(depth > 0)
+    chars.append(raw[pos:])
+    index.extend(range(pos, len(raw)))
+    blocked.extend([depth > 0] * (len(raw) - pos))
     return "".join(chars), index, blocked
+
+
+class _NoLinks:
+    """``blocked`` for a string without tokens: nothing is inside a link."""
+
+    def __getitem__(self, item):
+        return [] if isinstance(item, slice) else False
 
 
 def snippet(plain: str, start: int, end: int, width: int = SNIPPET) -> str:
@@ -134,7 +141,8 @@ def snippet(plain: str, start: int, end: int, width: int = SNIPPET) -> str:
 
 class _Locator:
     """Source line of a word in a passage: the first line from the previous
-    find onward (within the passage's lines) that contains the word."""
+    find onward (within the passage's lines) that prints the word, whole or
+    broken by a line-end hyphen ("Denis- -" / "kevich")."""
 
     def __init__(self, block: Block, lines: dict[int, str]):
         self.first = block.loc.line
@@ -145,10 +153,24 @@ class _Locator:
     def __call__(self, offset: int, word: str) -> int:
         probe = word[:6] if len(word) > 6 else word
         for no in range(self.cursor, self.last + 1):
-            if probe in self.lines.get(no, ""):
+            text = self.lines.get(no, "")
+            if probe in text:
                 self.cursor = no
                 return no
+            if self._broken(text, no, word):
+                self.cursor = no + 1            # the word ends on the next line; later words start there
+                return no
         return self.cursor
+
+    def _broken(self, text: str, no: int, word: str) -> bool:
+        if not text.rstrip().endswith("-"):
+            return False
+        head = re.sub(r"[-\s]+$", "", text)
+        m = re.search(r"(\w{2,})$", head)
+        if not m or not word.startswith(m.group(1)):
+            return False
+        rest = word[len(m.group(1)):]
+        return bool(rest) and self.lines.get(no + 1, "").lstrip(" -").startswith(rest[:4])
 
 
 def review_list(edition: Edition) -> list[str]:
