@@ -26,8 +26,10 @@ Hand-written pages (no ``edition: true``) go through Markdown as usual.
 
 Search: Material's search plugin indexes each page by parsing its HTML.  For
 generated pages it is handed a lighter copy (``search_html``): passage numbers
-and note markers dropped (they are not words of the text), inline tags removed
-(the plugin keeps only their text anyway).  Same index, about half the work.
+and note markers dropped (they are not words of the text), elements marked
+``data-search-exclude`` cut out before parsing (e.g. the passage snippets of a
+person's entry, which repeat the texts), inline tags removed (the plugin keeps
+only their text anyway).
 
 Speed: Material renders the whole navigation into every page.  For a page that
 is not itself in the navigation (the hundreds of person entries) that HTML
@@ -115,7 +117,8 @@ def _index_page(add_entry, page) -> None:
 
 
 _SEARCH_DROP = re.compile(
-    r'<a\b[^>]*\sclass="[^"]*\b(?:pnum|footnote-backref)\b[^"]*"[^>]*>.*?</a>'
+    r'<([a-z][a-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>.*?</\1>'
+    r'|<a\b[^>]*\sclass="[^"]*\b(?:pnum|footnote-backref)\b[^"]*"[^>]*>.*?</a>'
     r'|<sup\b[^>]*>\s*<a\b[^>]*\sclass="[^"]*\bfootnote-ref\b[^"]*"[^>]*>.*?</a>\s*</sup>',
     re.S)
 _SEARCH_INLINE = re.compile(r"</?(?:a|span|em|strong|i|b|cite|mark|abbr|small|q|time|dfn)\b[^>]*>")
@@ -123,6 +126,10 @@ _SEARCH_INLINE = re.compile(r"</?(?:a|span|em|strong|i|b|cite|mark|abbr|small|q|
 
 def search_html(fragment: str) -> str:
     """What the search index sees of a generated page.
+
+    Left out: passage numbers, note markers and back links, and any element
+    marked ``data-search-exclude`` (it must not contain an element of its own
+    tag name: the cut ends at the first closing tag).
 
     >>> search_html('<p id="p1"><a class="pnum" href="#p1">1</a>A <a class="person" href="x">B</a>.</p>')
     '<p id="p1">A B.</p>'
