@@ -538,4 +538,25 @@ def data_files(edition: Edition) -> list[DataFile]:
         files.append(DataFile(f"data/{text.slug}.bib", bibtex(work, bibtex_key(text)).encode("utf-8")))
         for unit in _live(text):
             files.append(DataFile(cite_script_path(text, unit), cite_script(edition, text, unit)))
+        files.extend(gone_pages(edition, text))
     return files
+
+
+def gone_pages(edition: Edition, text: Text) -> list[DataFile]:
+    """A small page at the address of every page that no longer exists (a unit removed or dropped):
+    it sends ``#old-id`` to where that passage is now (the first one's place without a hash)."""
+    live = {u.slug for u in _live(text)}
+    out = []
+    for unit, moves in sorted(redirects(edition, text).items()):
+        if unit in live or not moves:
+            continue
+        first = next(iter(moves.values()))
+        table = json.dumps(moves, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        body = ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved</title>\n'
+                f'<meta name="robots" content="noindex">\n<script>\nvar moved = {table};\n'
+                'var id = decodeURIComponent(location.hash.slice(1));\n'
+                f'location.replace(moved[id] || {json.dumps(first.split("#")[0])});\n</script></head>\n'
+                f'<body><p>The passages of this page are now elsewhere in the edition: '
+                f'<a href="{html.escape(first)}">continue</a>.</p></body></html>\n')
+        out.append(DataFile(page_path(text.slug, unit), body.encode("utf-8")))
+    return out

@@ -280,3 +280,16 @@ def test_site_url_comes_from_mkdocs_yml(tmp_path):
                                          encoding="utf-8")
     assert cite.site_url(str(tmp_path)) == "https://ed.example.net/"
     assert cite.site_url(str(tmp_path / "nowhere")) == ""
+
+
+def test_a_page_that_no_longer_exists_redirects_its_old_ids(tmp_path):
+    from tests.test_ids import PARAS, make_edition
+    from edition.stages import ids
+    ids.update(make_edition(tmp_path))
+    paras = {"ch01": PARAS["ch01"] + PARAS["ch02"]}                       # ch02 folded into ch01
+    ed = make_edition(tmp_path, paras)
+    ids.update(ed)
+    pages = {f.path: f.content.decode("utf-8") for f in cite.gone_pages(ed, ed.texts[0])}
+    assert list(pages) == ["texts/demo/ch02.html"]
+    assert '"p1": "ch01.html#p4a"' in pages["texts/demo/ch02.html"]
+    assert "location.replace(moved[id] || \"ch01.html\")" in pages["texts/demo/ch02.html"]
