@@ -1,15 +1,17 @@
-"""The persons index and one page per person, from the register and the mentions.
+"""The persons index and the persons' entries, from the register and the mentions.
 
 ``person_pages(edition)`` returns the index (``persons/index.html``: A-Z, counts
-per text, cross-references such as "Ezhov, see Yezhov") followed by a page per
-person mentioned anywhere (``persons/<id>.html``: name, dates, identification,
+per text, cross-references such as "Ezhov, see Yezhov") followed by one page
+per initial letter (``persons/y.html``) holding an entry for each person
+mentioned anywhere (anchor ``#<register id>``: name, dates, identification,
 the spellings printed, and every passage grouped by text and unit, each a link
-to the exact paragraph with a short snippet).  Pass ids are read from
-``mention.block.pid`` here, at render time, because the ids stage runs after
-the persons stage.
+to the exact paragraph with a short snippet).  One page per letter rather than
+per person keeps the site build fast (26 pages instead of 700).  Passage ids
+are read from ``mention.block.pid`` here, at render time, because the ids stage
+runs after the persons stage.
 
-    person_pages(edition)[0].url   -> "persons/index.html"
-    person_pages(edition)[1].url   -> "persons/abakumov-viktor.html"
+    [p.url for p in person_pages(edition)][:3]
+    -> ["persons/index.html", "persons/a.html", "persons/b.html"]
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .pages import Page, TocEntry
-from .persons import PERSONS_INDEX_URL, Person, fold, person_url
+from .persons import PERSONS_INDEX_URL, Person, fold, person_page_url
 
 
 @dataclass
@@ -61,7 +63,7 @@ def person_pages(edition) -> list[Page]:
         return []
     from .render import environment, passage_label
     env = environment(Path(edition.root))
-    texts = [t for t in edition.texts]
+    texts = list(edition.texts)
     by_person: dict[str, list] = defaultdict(list)
     for m in edition.mentions:
         by_person[m.person].append(m)
@@ -69,16 +71,23 @@ def person_pages(edition) -> list[Page]:
     spellings = {p.id: _spellings(p, by_person[p.id], texts) for p in people}
     pages = [_index_page(env, edition, people, by_person, spellings, texts)]
     units = {(t.slug, u.slug): u for t in texts for u in t.units}
+    by_page: "OrderedDict[str, list[Person]]" = OrderedDict()
+    for p in sorted(people, key=lambda p: p.id):
+        by_page.setdefault(person_page_url(p.id), []).append(p)
     template = env.get_template("person.html.j2")
-    for p in people:
-        groups = _groups(p, by_person[p.id], texts, units, passage_label)
-        url = person_url(p.id)
-        html = template.render(person=p, groups=groups, spellings=spellings[p.id],
-                               index_url=_rel(PERSONS_INDEX_URL, url),
-                               total=sum(g.count for g in groups))
-        toc = [TocEntry(f"in-{g.slug}", g.title, 2) for g in groups]
-        meta = [("description", f"{p.full_name}: {p.identification}")]
-        pages.append(Page(url, _title(p), html, toc=toc, meta=meta, nav_title=p.family))
+    for url, group in by_page.items():
+        group.sort(key=sort_key)
+        entries = []
+        for p in group:
+            groups = _groups(p, by_person[p.id], texts, units, passage_label, url)
+            entries.append({"person": p, "groups": groups, "spellings": spellings[p.id],
+                            "total": sum(g.count for g in groups)})
+        letter = url.rsplit("/", 1)[-1][:-len(".html")]
+        html = template.render(entries=entries, letter=letter.upper(), index_url=_rel(PERSONS_INDEX_URL, url))
+        toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
+        title = f"Persons: {letter.upper()}"
+        meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
+        pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper()))
     return pages
 
 
@@ -89,10 +98,6 @@ def sort_key(p: Person) -> tuple:
 
 def _ascii(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
-
-def _title(p: Person) -> str:
-    return f"{p.full_name} ({p.dates})" if p.dates else p.full_name
 
 
 def _rel(url: str, page_url: str) -> str:
@@ -122,7 +127,7 @@ def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
         counts = defaultdict(int)
         for m in by_person[p.id]:
             counts[m.text_slug] += 1
-        url = _rel(person_url(p.id), PERSONS_INDEX_URL)
+        url = _rel(person_page_url(p.id), PERSONS_INDEX_URL) + "#" + p.id
         entries.append({"kind": "person", "key": sort_key(p), "person": p, "url": url,
                         "counts": [counts.get(t.slug, 0) for t in texts], "total": sum(counts.values())})
         for word in _cross_references(p, by_person[p.id], spellings[p.id]):
@@ -158,9 +163,8 @@ def _cross_references(p: Person, mentions, spellings) -> list[str]:
     return out
 
 
-def _groups(p: Person, mentions, texts, units, passage_label) -> list[TextGroup]:
+def _groups(p: Person, mentions, texts, units, passage_label, page: str) -> list[TextGroup]:
     from .render import unit_url
-    page = person_url(p.id)
     out: list[TextGroup] = []
     by_text = defaultdict(list)
     for m in mentions:
@@ -198,12 +202,17 @@ def _groups(p: Person, mentions, texts, units, passage_label) -> list[TextGroup]
 def _split_snippet(snippet: str, surface: str) -> tuple[str, str, str]:
     """Cut the snippet around the name (the whole-word occurrence nearest its
     middle, where the stage centred it) so that the template can mark it."""
-    hits = [m for m in re.finditer(rf"(?<![\w'’-]){re.escape(surface)}(?![\w-])", snippet)]
-    if not hits:
+    best, middle, i = -1, len(snippet) / 2, snippet.find(surface)
+    while i >= 0:
+        before = snippet[i - 1] if i else " "
+        after = snippet[i + len(surface)] if i + len(surface) < len(snippet) else " "
+        if not (before.isalnum() or before in "'’-") and not (after.isalnum() or after == "-"):
+            if best < 0 or abs(i + len(surface) / 2 - middle) < abs(best + len(surface) / 2 - middle):
+                best = i
+        i = snippet.find(surface, i + 1)
+    if best < 0:
         return snippet, "", ""
-    middle = len(snippet) / 2
-    m = min(hits, key=lambda m: abs((m.start() + m.end()) / 2 - middle))
-    return snippet[:m.start()], surface, snippet[m.end():]
+    return snippet[:best], surface, snippet[best + len(surface):]
 
 
 def _last_word(surface: str) -> str:

@@ -18,6 +18,9 @@ All functions here are pure: strings in, values out.  The stage
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -278,6 +281,7 @@ class Register:
     aliases: dict = field(default_factory=dict)              # folded -> Person
     forename_keys: frozenset = frozenset()
     by_id: dict = field(default_factory=dict)
+    keys: frozenset = frozenset()                            # every folded family name, variant and alias
     pattern: re.Pattern | None = None
 
     @classmethod
@@ -309,6 +313,7 @@ class Register:
                 reg.aliases[fold(a)] = p
             forenames |= p.given_keys() | {fold(a) for a in p.aliases}
         reg.forename_keys = frozenset(forenames)
+        reg.keys = frozenset(reg.surnames) | frozenset(reg.aliases)
         return reg
 
     def candidates(self, word: str) -> list[Person]:
@@ -394,14 +399,56 @@ def cross_check(data, path: str) -> list[SchemaError]:
 
 
 def load_register(root: str | Path = ".", path: str = REGISTER_PATH) -> Register:
-    """Read and validate the register; raises ``RegisterError`` with ``file:line`` messages."""
+    """Read and validate the register; raises ``RegisterError`` with ``file:line`` messages.
+
+    Validation with line numbers takes most of a second; the validated register
+    is kept in ``build/cache/`` under a key made of the register's bytes and of
+    the code that reads it, so a build with an unchanged register skips it."""
     file = Path(root) / path
-    return Register.from_text(file.read_text(encoding="utf-8"), path)
+    raw = file.read_bytes()
+    cache = Path(root) / "build" / "cache" / f"persons-{_cache_key(raw)}.pickle"
+    try:
+        with cache.open("rb") as fh:
+            reg = pickle.load(fh)
+        if isinstance(reg, Register):
+            return reg
+    except Exception:        # no cache yet, or unreadable: validate
+        pass
+    reg = Register.from_text(raw.decode("utf-8"), path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(reg, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+        for old in cache.parent.glob("persons-*.pickle"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError:          # a read-only tree builds all the same
+        pass
+    return reg
+
+
+def _cache_key(raw: bytes) -> str:
+    from . import schema
+    h = hashlib.sha256(raw)
+    for module in (__file__, schema.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()[:24]
 
 
 def person_url(person_id: str) -> str:
-    """Site-relative URL of a person's entry: ``persons/yezhov-nikolai.html``."""
-    return f"persons/{person_id}.html"
+    """Site-relative URL of a person's entry: ``persons/y.html#yezhov-nikolai``.
+
+    Entries are sections of one page per initial letter (26 pages build far
+    faster than 700), each with the person's id as its anchor."""
+    return f"{person_page_url(person_id)}#{person_id}"
+
+
+def person_page_url(person_id: str) -> str:
+    """The page holding a person's entry: ``persons/y.html``."""
+    first = person_id[:1]
+    return f"persons/{first if first.isalpha() else 'other'}.html"
 
 
 PERSONS_INDEX_URL = "persons/index.html"
@@ -418,6 +465,7 @@ NAME_RE = re.compile(
     rf"(?<![\w'’-])(?=[A-Z\u00C0-\u00DE]){_LETTER}(?:{_LETTER}|['’](?={_LETTER})|-(?={_LETTER}))*"
     rf"(?:['’]s\b|['’](?!{_LETTER}))?")
 _POSSESSIVE_RE = re.compile(r"(['’]s|['’])$")
+_APOS_S = frozenset("'’s")
 _INITIAL = r"(?:(?:Dzh|[A-Z][a-z]?)\s?\.\s*|[A-Z]\s(?=[A-Z][a-z]?\s?\.))"   # "P F. Zdrodovsky", "G . T . Rittersporn"
 # OCR glues initials to the word before ("ComradeN. I. Yezhov"): only a capital or a dot may not precede
 _INITIALS_BEFORE = re.compile(rf"(?<![A-Z.])((?:{_INITIAL}){{1,3}})$")
@@ -479,9 +527,15 @@ def find_mentions(text: str, reg: Register, *, text_slug: str = "", line: int = 
     found: list[Match] = []
     skip_until = -1
     spans = [m.span() for m in reg.not_persons_re.finditer(text)] if reg.not_persons_re else []
+    keys = reg.keys
     for m in NAME_RE.finditer(text):
         word = m.group()
         if m.start() < skip_until:
+            continue
+        if word[-1] in _APOS_S:                              # cheap test first: most words are no name
+            if fold(_POSSESSIVE_RE.sub("", word)) not in keys and "-" not in word:
+                continue
+        elif "-" not in word and fold(word) not in keys:
             continue
         for match in _resolve_word(text, m.start(), word, reg, text_slug, line, citation_area, where, spans):
             found.append(match)

@@ -19,7 +19,7 @@ from ..persons import Match, Register, RegisterError, find_mentions, load_regist
 from ..pipeline import BuildError
 
 CITATION_UNITS = re.compile(r"bibliograph|works cited|references|sources|notes", re.I)
-SNIPPET = 70
+SNIPPET = 50
 
 
 def run(edition: Edition) -> None:
