@@ -134,12 +134,20 @@ REGISTER = Map({
 })
 
 
+def _schema_doc() -> str:
+    from .schema import describe
+    return describe(REGISTER).replace("<class 'object'>", "year or date")
+
+
 def _regex_problem(value: str) -> str | None:
     try:
         re.compile(value)
     except re.error as exc:
         return f"not a valid regular expression: {exc}"
     return None
+
+
+REGISTER_SCHEMA_DOC = _schema_doc()
 
 
 # ------------------------------------------------------------------ folding
