@@ -24,38 +24,50 @@ Ids
     An id is never issued twice, not even after it was retired.
 
 The matching rule (one build, one text)
-    The current passages are matched against the ledger's live rows.  Text is
+    The current passages are matched against the ledger's rows.  Text is
     compared as a *fingerprint* of ``Block.plain()`` (tokens for notes and
     persons removed), normalised (NFKC, case-folded, only letters and digits):
-    its length, a hash, the first and the last eight words.  While the witness
-    is unchanged (its sha256 is recorded in the ledger), the source lines of a
-    passage are evidence too: the witness is never edited, so a passage cannot
-    leave its lines, and two passages without a common line are never the same.
+    its length, a hash, the first and the last eight words (compared word by
+    word, so a corrected letter still matches and a changed number does not).
+    While the witness is unchanged (its sha256 is in the ledger), source lines
+    are evidence too: a witness is never edited, so a passage cannot leave its
+    lines, and a row and a passage without a common line are never the same.
 
-    1. Pins first: a live row whose target is ``@<line>`` (written by an
-       editor) belongs to the passage that starts on that source line.
-    2. Identical text at the same place keeps its id (an alignment of the two
-       sequences in reading order; identical text elsewhere on the same lines
-       too: a passage moved to another page or into the notes).
-    3. Between those anchors, a passage whose text changed keeps its id when
-       both ends still match, or one end and the length, or (same witness) the
-       same lines.  A passage split in two (or more): the part with its
-       beginning keeps the id, the other parts are new.  Passages merged into
-       one (a page-break split rejoined, a footnote block removed from between
-       them): the first keeps its id, the others become aliases of it.
-    4. A passage moved to another page, or between text and notes, gets a new
-       id there; its old address becomes an alias (the old page sends
-       ``#old-id`` to the new place: ``Ledger.redirects``).
-    5. A row left over is retired; it resolves to the surviving passage that
+    1. Pins first: a live row whose target is ``@<line>`` (an editor's
+       decision) goes to the passage that starts on that source line.
+    2. Identical text at the same place keeps its id (the two sequences are
+       aligned in reading order); identical text found elsewhere, once on each
+       side, too (a passage moved to another page or into the notes).
+    3. Between those anchors, in order: a passage whose text changed keeps
+       its id when both ends still match, or one end and the length, or it has
+       the same lines (lines shared with other passages count only with some
+       of the same words).  Split: the part with the beginning keeps the id,
+       the other parts are new.  Merged (a page-break split rejoined, a
+       footnote block removed from between): the first keeps its id, the
+       others become aliases of it.  A boundary moved between two passages:
+       each keeps its id.  What is left is tried once more across the whole
+       text (a passage moved far).
+    4. Same witness: a row whose lines now lie inside one passage became part
+       of it (an alias).  A match resting on one end only, with an unmatched
+       rival as good: the passage with the row's beginning keeps the id.
+    5. A passage on another page than its row, or moved between text and
+       notes, gets a new id there; the old address becomes an alias (the old
+       page sends ``#old-id`` to the new place: ``Ledger.redirects``; a page
+       that no longer exists is replaced by a small redirect page).
+    6. A row left over is retired; it resolves to the surviving passage that
        followed it (of the text, or of the notes; on the next page if it was
        the last), else the one before it: an old link lands where the text
-       goes on.
-    6. A passage left over is new and gets a new id (above).
-    Ambiguous cases stop the build with ``file:line`` and the choice to make:
-    two ledger rows (or two passages) that fit equally well, or a match that
-    rests on one end of the text only.  The editor decides in the ledger:
-    ``@<line>`` in the target column of the row that continues at that line,
-    or status ``retired`` for a row that is gone; then ``ids --update``.
+       goes on.  A passage left over is new and gets a new id (above).
+    7. Alias and retired rows are matched too: a passage without an id that
+       is the text of one of them again (a merge undone, a paragraph restored)
+       gets that id back; an alias whose text now lies in another passage (the
+       one it pointed to was split again) is re-aimed there.
+    8. Ambiguous cases stop the build with ``file:line`` and the choice to
+       make: two rows (or two passages) that fit equally well; a row and a
+       passage left over side by side that are alike (without line evidence:
+       any such pair).  The editor decides in the ledger: ``@<line>`` in the
+       target column of the row that continues at that line, or status
+       ``retired`` for a row whose passage is gone; then ``ids --update``.
 
 A build (``ids.run``) accepts identical and corrected passages (counted as
 ``changed``) and stops on anything else (new, moved, split, merged, retired,
