@@ -76,6 +76,7 @@ pins, ambiguity) until the ledger is updated; the test suite also fails on
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -382,11 +383,6 @@ def _crowded(ranges: list[tuple[int, int]]) -> set[int]:
     return out
 
 
-def _span(ranges) -> tuple[int, int]:
-    ranges = list(ranges)
-    return min(r[0] for r in ranges), max(r[1] for r in ranges)
-
-
 class _Scorer:
     """Confidence that old rows and new passages are the same text (0: no)."""
 
@@ -639,7 +635,6 @@ class _Matcher:
         if self.lines_ok:
             spans = sorted((self.old[o].lines, o) for o in olds)
             starts = [s[0][0] for s in spans]
-            import bisect
             for n in news:
                 a, b = self.new[n].lines
                 hi = bisect.bisect_right(starts, b)
@@ -753,7 +748,6 @@ class _Matcher:
             return
         news = sorted((p.lines, n) for n, p in enumerate(self.new))
         starts = [lines[0] for lines, _ in news]
-        import bisect
         for o, e in enumerate(self.old):
             if o in self.old_done:
                 continue
@@ -794,7 +788,6 @@ def _blocking_keys(fp: Fingerprint) -> list[tuple]:
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Longest chain of pairs increasing in both coordinates (pairs sorted by the first)."""
-    import bisect
     tails: list[int] = []
     tails_idx: list[int] = []
     prev = [-1] * len(pairs)
@@ -975,7 +968,6 @@ def _lines_pairs(e: Entry, new: list[Passage]):
 
 def _block_pairs(rows: list[Entry], new: list[Passage], lines_ok: bool):
     """Candidate (row, passage) pairs: sharing a source line, or the first or last two words."""
-    import bisect
     index: dict[tuple, list[int]] = {}
     for n, p in enumerate(new):
         for k in _blocking_keys(p.fp):
