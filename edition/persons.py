@@ -488,7 +488,7 @@ _CITATION_AFTER = re.compile(
     r"""|,?\s*["“‘]"""                                         # Getty, "Excesses"
     r"""|,\s*(?:op\.\s*cit|ibid|ed\.|eds\.|trans\.|p\.|pp\.)"""  # Zhukov, op. cit.
     r"""|\s+(?:et\ al\.|and\ [A-Z][a-z]+,)"""                  # Getty and Naumov,
-    r"""|,\s+[A-Z][^,;()\n]{0,60}?,?\s\d{1,4}(?:[-–]\d+)?(?=[\s.,;)]|$))""")  # Zhukov, Inoy 430
+    r"""|,\s+[A-Z][^;()\n]{0,60}?,?\s(?:pp?\.\s*)?\d{1,4}(?:[-–]\d+)?(?=[\s.,;)]|$))""")  # Zhukov, Inoy 430
 _PREFIXES = frozenset({"anti", "pro", "neo", "post", "pre", "non", "ex", "pseudo", "quasi", "super", "un"})
 
 
@@ -612,6 +612,8 @@ def _resolve_one(text, start, word, reg, slug, line, citation_area, where, posse
         nxt = re.match(r"[ \t]+([A-Z][a-z][\w'’-]*)", text[end:end + 40])
         if nxt and nxt.group(1) not in reg.place_words:
             return None                 # Sergo Lominadze, Soso Buachidze: a forename, not the alias
+        if citation_area and re.search(r"(?<![\w'’-])[A-Z][\w'’-]+,\s*$", text[max(0, start - 40):start]):
+            return None                 # "Beria, Sergo. Moy otets...": an author's forename in a bibliography
         if _is_place(text, start, end, reg, possessive or not last, spans):
             return Match(start, end, word, None, "place", line=here)
         ov = _override(reg, slug, here, word, start, end)
@@ -731,10 +733,12 @@ def _choose(people, ctx, text, end, slug, line, citation_area):
             return scholars[0], "citation"
         if scholars:
             people = scholars
-    eligible = [p for p in people if not p.requires_initials or ctx.initials or ctx.forename]
     defaults = [p for p in people if p.default_for(slug, line)]
     if len(defaults) == 1:
         return defaults[0], "default"
+    # the one namesake the bare name may mean anywhere (a person whose defaults are
+    # limited to some texts is not meant elsewhere)
+    eligible = [p for p in people if (not p.requires_initials and not p.default_in) or ctx.initials or ctx.forename]
     if len(eligible) == 1:
         return eligible[0], "only-eligible"
     return None, "ambiguous"
@@ -755,6 +759,10 @@ def _discourse(found: list[Match], memory: dict, text: str = "", reg: Register |
     seq = memory.get("_seq", 0) + 1
     memory["_seq"] = seq
     for m in found:
+        if m.reason == "default" and len(local.get(frozenset(m.candidates), ())) == 1:
+            named = next(iter(local[frozenset(m.candidates)]))     # "Ya. Shmidt ... against Shmidt"
+            if named != m.person:
+                m.person, m.reason = named, "same-passage"
         if m.person is None and m.reason == "ambiguous":
             key = frozenset(m.candidates)
             ids = local.get(key, set())
