@@ -72,8 +72,13 @@ class LocatedList(list):
     line: int = 0
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
-    return yaml.safe_load(yaml.serialize(node))
+    """The Python value of a scalar node, resolved as yaml.safe_load would."""
+    return _CONSTRUCTOR.construct_object(node, deep=True)
 
 
 def _is_null(node) -> bool:
@@ -165,7 +170,7 @@ def defaults(schema):
 def validate_text(text: str, schema, path: str):
     """Validate YAML text; return ``(data, errors)``. Syntax errors are errors too."""
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1

@@ -20,6 +20,9 @@ from collections import Counter
 from functools import lru_cache
 
 WORD_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*")
+LINE_END_PIECE_RE = re.compile(r"(?<![A-Za-z\u00C0-\u024F-])([A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*)-[ \t]*$",
+                               re.M)
+LINE_START_PIECE_RE = re.compile(r"^[ \t]*([a-z\u00E0-\u024F][A-Za-z\u00C0-\u024F]*(?:-[A-Za-z\u00C0-\u024F]+)*)", re.M)
 
 
 class Vocabulary:
@@ -30,16 +33,16 @@ class Vocabulary:
 
     @classmethod
     def from_lines(cls, lines) -> "Vocabulary":
-        counts: Counter = Counter()
-        for line in lines:
-            stripped = line.rstrip()
-            if stripped.endswith("-"):
-                stripped = stripped[: stripped.rfind(" ") + 1] if " " in stripped else ""
-            words = WORD_RE.findall(stripped)
-            if words and line.lstrip() and line.lstrip()[0].islower():
-                words = words[1:]          # may be the tail of a word broken on the line before
-            counts.update(w.lower() for w in words)
-        return cls(counts)
+        """Count words, leaving out the pieces a line break may have cut.
+
+        A word before a line-end hyphen and the first word of a line that starts
+        in lowercase may be halves of one word, so they are not evidence.
+        """
+        text = "\n".join(lines)
+        counts = Counter(w.lower() for w in WORD_RE.findall(text))
+        counts.subtract(w.lower() for w in LINE_END_PIECE_RE.findall(text))
+        counts.subtract(w.lower() for w in LINE_START_PIECE_RE.findall(text))
+        return cls(+counts)
 
     @classmethod
     def union(cls, vocabularies) -> "Vocabulary":
