@@ -20,9 +20,6 @@ from collections import Counter
 from functools import lru_cache
 
 WORD_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*")
-LINE_END_PIECE_RE = re.compile(r"(?<![A-Za-z\u00C0-\u024F-])([A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*)-[ \t]*$",
-                               re.M)
-LINE_START_PIECE_RE = re.compile(r"^[ \t]*([a-z\u00E0-\u024F][A-Za-z\u00C0-\u024F]*(?:-[A-Za-z\u00C0-\u024F]+)*)", re.M)
 
 
 class Vocabulary:
@@ -38,10 +35,16 @@ class Vocabulary:
         A word before a line-end hyphen and the first word of a line that starts
         in lowercase may be halves of one word, so they are not evidence.
         """
-        text = "\n".join(lines)
-        counts = Counter(w.lower() for w in WORD_RE.findall(text))
-        counts.subtract(w.lower() for w in LINE_END_PIECE_RE.findall(text))
-        counts.subtract(w.lower() for w in LINE_START_PIECE_RE.findall(text))
+        lines = list(lines)
+        counts = Counter(WORD_RE.findall("\n".join(lines).lower()))
+        pieces = []
+        for line in lines:
+            stripped = line.strip()
+            if stripped.endswith("-"):
+                pieces.extend(WORD_RE.findall(stripped[-40:])[-1:])
+            if stripped[:1].islower():
+                pieces.extend(WORD_RE.findall(stripped[:40])[:1])
+        counts.subtract(w.lower() for w in pieces)
         return cls(+counts)
 
     @classmethod
