@@ -18,9 +18,6 @@ All functions here are pure: strings in, values out.  The stage
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -407,42 +404,9 @@ def cross_check(data, path: str) -> list[SchemaError]:
 
 
 def load_register(root: str | Path = ".", path: str = REGISTER_PATH) -> Register:
-    """Read and validate the register; raises ``RegisterError`` with ``file:line`` messages.
-
-    Validation with line numbers takes most of a second; the validated register
-    is kept in ``build/cache/`` under a key made of the register's bytes and of
-    the code that reads it, so a build with an unchanged register skips it."""
+    """Read and validate the register; raises ``RegisterError`` with ``file:line`` messages."""
     file = Path(root) / path
-    raw = file.read_bytes()
-    cache = Path(root) / "build" / "cache" / f"persons-{_cache_key(raw)}.pickle"
-    try:
-        with cache.open("rb") as fh:
-            reg = pickle.load(fh)
-        if isinstance(reg, Register):
-            return reg
-    except Exception:        # no cache yet, or unreadable: validate
-        pass
-    reg = Register.from_text(raw.decode("utf-8"), path)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(reg, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-        for old in cache.parent.glob("persons-*.pickle"):
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:          # a read-only tree builds all the same
-        pass
-    return reg
-
-
-def _cache_key(raw: bytes) -> str:
-    from . import schema
-    h = hashlib.sha256(raw)
-    for module in (__file__, schema.__file__):
-        h.update(Path(module).read_bytes())
-    return h.hexdigest()[:24]
+    return Register.from_text(file.read_text(encoding="utf-8"), path)
 
 
 def person_url(person_id: str) -> str:
