@@ -498,7 +498,7 @@ def find_mentions(text: str, reg: Register, *, text_slug: str = "", line: int = 
     """
     found: list[Match] = []
     skip_until = -1
-    spans = [m.span() for m in reg.not_persons_re.finditer(text)] if reg.not_persons_re else []
+    spans = _Spans(reg.not_persons_re, text)
     keys = reg.keys
     for m in NAME_RE.finditer(text):
         word = m.group()
@@ -769,6 +769,19 @@ def _is_place(text: str, start: int, end: int, reg: Register, skip_after: bool, 
 
 
 _NEXT_WORD = re.compile(r"\s+([\w-]+)")
+
+
+class _Spans:
+    """The matches of the register's ``not_persons`` patterns in a passage,
+    found once and only if a name in the passage needs them."""
+
+    def __init__(self, pattern: re.Pattern | None, text: str):
+        self.pattern, self.text, self.found = pattern, text, None
+
+    def __iter__(self):
+        if self.found is None:
+            self.found = [m.span() for m in self.pattern.finditer(self.text)] if self.pattern else []
+        return iter(self.found)
 
 
 # ------------------------------------------------------------------ editorial tools
