@@ -10,6 +10,7 @@ autoescaping on; inline text is escaped here, token by token, so a ``<``,
 """
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -35,8 +36,17 @@ class InlineContext:
     note_labels: dict[str, str] = field(default_factory=dict)
 
     def rel(self, url: str) -> str:
-        base = posixpath.dirname(self.page_url)
-        return posixpath.relpath(url, base or ".")
+        return _relative(url, posixpath.dirname(self.page_url) or ".")
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative(url: str, base: str) -> str:
+    return posixpath.relpath(url, base)
+
+
+@functools.lru_cache(maxsize=8192)
+def _person_href(person_id: str, base: str, person_url) -> str:
+    return html.escape(_relative(person_url(person_id), base))
 
 
 def note_ids():
@@ -71,10 +81,10 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
         return (f'<sup class="orphan-marker" title="Note marker {html.escape(value)}: the source prints no '
                 f'note for it">{html.escape(value)}</sup>')
     if kind == "person":
-        url = ctx.person_url(value) if ctx.person_url else ""
         open_links.append("person")
-        return (f'<a class="person" data-person="{html.escape(value)}" '
-                f'href="{html.escape(ctx.rel(url))}">')
+        href = _person_href(value, posixpath.dirname(ctx.page_url) or ".", ctx.person_url)
+        return f'<a class="person" data-person="{html.escape(value)}" href="{href}">'
+
     if kind == "/person" or kind == "/link":
         if open_links:
             open_links.pop()

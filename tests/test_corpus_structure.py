@@ -36,10 +36,15 @@ def test_furr_sections_in_order(corpus):
 
 
 def test_furr_bibliography_urls_are_links(corpus):
+    """Every URL printed in the bibliography (as <url> or [text](url)) is a link in the edition."""
     from edition.model import iter_tokens
     bib = [u for u in units(corpus, "furr") if u.slug == "bibliography"][0]
-    links = [v for b in bib.blocks for k, v in iter_tokens(b.text) if k == "link"]
-    assert len(links) >= 40
+    links = {v for b in bib.blocks for k, v in iter_tokens(b.text) if k == "link"}
+    source = (ROOT / "texts/furr/source.txt").read_text().split("\n")[bib.loc.line - 1:]
+    printed = {m.replace("\\_", "_") for line in source
+               for m in re.findall(r"<<?(https?://[^<>\s]+?)>>?|\]\((https?://[^()\s]+)\)", line) for m in m if m}
+    assert len(printed) >= 35
+    assert printed == links
     assert "http://www.kontinent.org/art_view.asp?id=2020" in links
 
 
