@@ -60,6 +60,15 @@ EMENDATION = Map({
     "why": Field(str, "Reason, shown in the report", required=True),
 }, "A correction the rules cannot make")
 
+RESTORATION = Map({
+    "lines": List(Field(int, "line"), "[first, last] witness lines that the OCR garbled beyond line-by-line repair",
+                  required=True),
+    "text": Field(str, "The passage as restored from those lines (e.g. a table as | cells |), newlines kept",
+                  required=True),
+    "why": Field(str, "What was garbled and how the restored text was read off the witness", required=True),
+    "first": Field(str, "Text the first line must start with (guards the line numbers)", required=True),
+}, "A passage rebuilt from a garbled range (a table the OCR printed one cell per line)")
+
 REPLACEMENT = Map({
     "pattern": Field(str, "Regular expression (Python re) matched within lines", required=True, check=is_regex),
     "replacement": Field(str, "Replacement (\\1 for groups)", required=True),
@@ -167,6 +176,8 @@ MANIFEST = Map({
     "hyphen_join": List(Field(str, "word"), "Words to join even where the hyphenated form looks genuine"),
     "emendations": List(EMENDATION, "Corrections applied to the witness, listed in the report"),
     "replacements": List(REPLACEMENT, "Systematic OCR repairs by rule (after the emendations), counted"),
+    "restorations": List(RESTORATION, "Passages rebuilt from garbled line ranges; the witness lines are listed "
+                         "in the report"),
     "furniture": List(FURNITURE, "Print furniture removed, counted per rule"),
     "units": List(UNIT, "The pages of the text, in order", required=True),
     "headings": List(HEADING, "Subheading rules"),

@@ -143,3 +143,33 @@ def test_ocr_specks_removed_only_where_they_stop_a_word_or_sentence():
     # a damaged note marker after a full stop is left for the notes stage
     assert strip_line_end_junk("spy mania in 1937 . ~ ~", "The next")[1] is False
     assert strip_line_end_junk("and so on . . .", "more")[1] is False
+
+
+def test_restoration_rebuilds_a_garbled_table_and_reports_the_witness_lines(tmp_path):
+    import shutil
+    shutil.copytree(FIXTURE, tmp_path / "p")
+    manifest = tmp_path / "p" / "texts" / "mini" / "edition.yml"
+    manifest.write_text(manifest.read_text() + (
+        "restorations:\n"
+        "  - lines: [24, 26]\n"
+        "    first: '| Year'\n"
+        "    text: \"| Year | Count |\\n|---|---|\\n| 1937 | 12 |\\n| 1938 | 7 |\"\n"
+        "    why: A row lost by the OCR, read off the facsimile\n"))
+    edition = load_edition(tmp_path / "p", until="rejoin")
+    text = edition.texts[0]
+    table = [b for b in text.units[0].blocks if b.kind == "table"][0]
+    assert table.rows == [["Year", "Count"], ["1937", "12"], ["1938", "7"]]
+    assert table.loc.line == 24
+    assert [d.loc.line for d in text.report.dropped if d.rule == "restored-from"] == [24, 25, 26]
+    assert any(e.why.startswith("A row lost") for e in text.report.emendations)
+
+
+def test_restoration_with_a_wrong_range_fails_clearly(tmp_path):
+    import shutil
+    from edition.pipeline import BuildError
+    shutil.copytree(FIXTURE, tmp_path / "p")
+    manifest = tmp_path / "p" / "texts" / "mini" / "edition.yml"
+    manifest.write_text(manifest.read_text() + (
+        "restorations:\n  - {lines: [22, 26], first: '| Year', text: x, why: y}\n"))
+    with pytest.raises(BuildError, match=r"edition.yml:\d+: restoration of lines 22-26: line 22 should start"):
+        load_edition(tmp_path / "p", until="rejoin")

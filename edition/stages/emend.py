@@ -42,6 +42,7 @@ def run(edition: Edition) -> None:
         if changed:
             text.lines = _split_inserted_lines(text.lines)
         errors.extend(_replace(text))
+        errors.extend(_restore(text))
     if errors:
         raise BuildError(errors)
 
@@ -60,6 +61,29 @@ def _replace(text) -> list[str]:
         if changed < rule["min"]:
             errors.append(f"{text.manifest_path}:{rule.line}: replacement rule {rule['pattern']!r} changed "
                           f"{changed} place(s), expected at least {rule['min']}; fix or remove it")
+    return errors
+
+
+def _restore(text) -> list[str]:
+    """Replace each restored range by its restored text; list the witness lines in the report."""
+    errors = []
+    for rule in text.manifest["restorations"]:
+        first, last = rule["lines"][0], rule["lines"][-1]
+        where = f"{text.manifest_path}:{rule.line}"
+        span = [i for i, line in enumerate(text.lines) if first <= line.no <= last]
+        if not span or not text.lines[span[0]].text.strip().startswith(rule["first"]):
+            found = text.lines[span[0]].text.strip()[:60] if span else "nothing"
+            errors.append(f"{where}: restoration of lines {first}-{last}: line {first} should start with "
+                          f"{rule['first']!r} but reads {found!r}; correct the range")
+            continue
+        for i in span:
+            if text.lines[i].text.strip():
+                text.report.drop("restored-from", text.loc(text.lines[i].no), text.lines[i].text.strip())
+        restored = [Line(first, part) for part in rule["text"].rstrip("\n").split("\n")]
+        text.lines[span[0]:span[-1] + 1] = restored + [Line(last, "")]
+        text.report.emendations.append(Emendation(f"lines {first}-{last} (garbled)", "restored passage",
+                                                  rule["why"], text.loc(first)))
+        text.report.count("restoration")
     return errors
 
 
