@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import sys
 import time
 from pathlib import Path
@@ -47,7 +49,7 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
     from .render import build_site_model
     from .site import build_site
     root = Path(root).resolve()
-    edition = load_edition(root, only=only, progress=progress)
+    edition = _pipeline_with_citations_aside(root, only, progress)
     started = time.perf_counter()
     site = build_site_model(edition)
     if progress:
@@ -56,6 +58,25 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
     build_site(site, root, Path(out) if out else None)
     if progress:
         progress("mkdocs", time.perf_counter() - started)
+    return edition
+
+
+def _pipeline_with_citations_aside(root: Path, only, progress) -> Edition:
+    """Run the pipeline; meanwhile a second process formats the citations (citeproc is slow).
+
+    The citations depend only on the manifests and the pages, known after the
+    ``units`` stage; the writer then finds them ready.  Same output, sooner.
+    """
+    from . import cite
+    edition = Edition(root=str(root), options={"only": only})
+    run_pipeline(edition, progress=progress, until="units")
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    if context is None:
+        return run_pipeline(edition, progress=progress, start="footnotes")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        formatted = pool.submit(cite.warm_citations, edition)
+        run_pipeline(edition, progress=progress, start="footnotes")
+        cite.adopt_citations(formatted.result())
     return edition
 
 

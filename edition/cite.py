@@ -196,30 +196,58 @@ def _bibliography(item: dict, style: str):
     return CitationStylesBibliography(_style(style), CiteProcJSON([_escaped(item)]), formatter.html)
 
 
-@functools.lru_cache(maxsize=1024)
+# citeproc-py is slow (tens of ms a citation): its results are kept here, keyed by their inputs,
+# so a build can compute them in a second process while the pipeline runs (``warm_citations``).
+_CITEPROC: dict[tuple, str] = {}
+
+
 def _cite_html(item_json: str, style: str, label: str, number: str) -> str:
     """The citation of the item (a note for Chicago, the in-text form otherwise), as HTML."""
-    from citeproc import Citation, CitationItem, Locator
-    item = json.loads(item_json)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bib = _bibliography(item, style)
-        loc = Locator(label, number) if label else None
-        cit = Citation([CitationItem(item["id"], locator=loc)] if loc else [CitationItem(item["id"])])
-        bib.register(cit)
-        return _finish(str(bib.cite(cit, lambda _: None)), True)
+    key = ("cite", item_json, style, label, number)
+    if key not in _CITEPROC:
+        from citeproc import Citation, CitationItem, Locator
+        item = json.loads(item_json)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bib = _bibliography(item, style)
+            loc = Locator(label, number) if label else None
+            cit = Citation([CitationItem(item["id"], locator=loc)] if loc else [CitationItem(item["id"])])
+            bib.register(cit)
+            _CITEPROC[key] = _finish(str(bib.cite(cit, lambda _: None)), True)
+    return _CITEPROC[key]
 
 
-@functools.lru_cache(maxsize=256)
 def _entry_html(item_json: str, style: str) -> str:
     """The bibliography (reference list) entry of the item, as HTML."""
-    from citeproc import Citation, CitationItem
-    item = json.loads(item_json)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bib = _bibliography(item, style)
-        bib.register(Citation([CitationItem(item["id"])]))
-        return _finish(str(bib.bibliography()[0]), True)
+    key = ("entry", item_json, style)
+    if key not in _CITEPROC:
+        from citeproc import Citation, CitationItem
+        item = json.loads(item_json)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bib = _bibliography(item, style)
+            bib.register(Citation([CitationItem(item["id"])]))
+            _CITEPROC[key] = _finish(str(bib.bibliography()[0]), True)
+    return _CITEPROC[key]
+
+
+def warm_citations(edition: Edition) -> dict[tuple, str]:
+    """Format every citation the writer will need (once the units are known); return the results.
+
+    Run in a second process while the rest of the pipeline runs; the parent
+    takes the results with ``adopt_citations``.  The output is the same as
+    formatting on demand, only earlier.
+    """
+    for text in edition.texts:
+        for unit in _live(text):
+            for label in ("paragraph", "note"):
+                _templates(text, unit, label)
+        text_citation(edition, text, f"texts/{text.slug}/index.html")
+    return dict(_CITEPROC)
+
+
+def adopt_citations(results: dict[tuple, str]) -> None:
+    _CITEPROC.update(results)
 
 
 def _text(fragment: str) -> str:

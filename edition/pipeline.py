@@ -57,9 +57,9 @@ def stage_function(name: str) -> Callable[[Edition], None]:
 
 
 def run_pipeline(edition: Edition, progress: Callable[[str, float], None] | None = None,
-                 until: str | None = None) -> Edition:
-    """Run every stage in order on ``edition`` (up to and including ``until``)."""
-    for name in STAGES:
+                 until: str | None = None, start: str | None = None) -> Edition:
+    """Run the stages in order on ``edition``, from ``start`` up to and including ``until``."""
+    for name in STAGES[STAGES.index(start) if start else 0:]:
         started = time.perf_counter()
         stage_function(name)(edition)
         if progress:
