@@ -45,6 +45,7 @@ replaces MkDocs' own ``page.canonical_url``, so there is one canonical link).
 from __future__ import annotations
 
 import functools
+import os
 import html
 import logging
 import posixpath
@@ -121,7 +122,9 @@ _SEARCH_DROP = re.compile(
     r'|<a\b[^>]*\sclass="[^"]*\b(?:pnum|footnote-backref)\b[^"]*"[^>]*>.*?</a>'
     r'|<sup\b[^>]*>\s*<a\b[^>]*\sclass="[^"]*\bfootnote-ref\b[^"]*"[^>]*>.*?</a>\s*</sup>',
     re.S)
-_SEARCH_INLINE = re.compile(r"</?(?:a|span|em|strong|i|b|cite|mark|abbr|small|q|time|dfn)\b[^>]*>")
+_SEARCH_INLINE = re.compile(r"</?(?:a|span|em|strong|i|b|cite|mark|abbr|small|q|time|dfn|sup|br)\b[^>]*>")
+# Attributes matter to the index only on headings (their ids make the search sections).
+_SEARCH_BARE = re.compile(r"<(?!h[1-6]\b)([a-z][a-z0-9]*)\s[^>]*>")
 
 
 def search_html(fragment: str) -> str:
@@ -132,14 +135,24 @@ def search_html(fragment: str) -> str:
     tag name: the cut ends at the first closing tag).
 
     >>> search_html('<p id="p1"><a class="pnum" href="#p1">1</a>A <a class="person" href="x">B</a>.</p>')
-    '<p id="p1">A B.</p>'
+    '<p>A B.</p>'
     """
-    return _SEARCH_INLINE.sub("", _SEARCH_DROP.sub("", fragment))
+    return _SEARCH_BARE.sub(r"<\1>", _SEARCH_INLINE.sub("", _SEARCH_DROP.sub("", fragment)))
 
 
 def on_env(env, config, files):
     env.globals["edition_nav_cache"] = {}
+    env.bytecode_cache = template_cache(os.path.dirname(config.config_file_path))
     return env
+
+
+def template_cache(root: str):
+    """Compiled Jinja2 templates kept between builds (like Python's __pycache__;
+    checked against each template's source, so an edited template is recompiled)."""
+    from jinja2 import FileSystemBytecodeCache
+    path = os.path.join(root, "build", "jinja-cache")
+    os.makedirs(path, exist_ok=True)
+    return FileSystemBytecodeCache(path)
 
 
 def on_page_context(context, page, config, nav):

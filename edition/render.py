@@ -106,9 +106,10 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
 
 # ---------------------------------------------------------------- templates
 def environment(root: Path) -> Environment:
+    from .mkdocs_hooks import template_cache
     env = Environment(loader=FileSystemLoader(str(root / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, bytecode_cache=template_cache(str(root)))
     env.globals["passage_label"] = passage_label
     return env
 
