@@ -6,6 +6,7 @@ A thin command line over ``edition.build``; run ``python build_edition.py --help
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:            # output piped into `head`: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:   # noqa: BLE001 - the one place that turns errors into messages
         return report_error(exc, args.debug)
 
