@@ -241,7 +241,9 @@ class Writer:
             title = plain(block.text)
             if block.kind == "document":
                 title = f"Document {block.number}: {title}" if block.number else title
-            entry = TocEntry(block.pid, title[:120], block.level or 2)
+            elif block.number and title == block.number:
+                title = f"Section {title}"          # a numbered section printed as a bare numeral
+            entry = TocEntry(block.pid, _shorten(title, 110), block.level or 2)
             if entries and entry.level > entries[-1].level:
                 entries[-1].children.append(entry)
             else:
@@ -299,6 +301,13 @@ class Writer:
             texts=self.edition.texts, text_url=text_url,
             persons=bool(self.edition.persons))
         return Page(url="index.html", title="Home", html=body)
+
+
+def _shorten(title: str, limit: int) -> str:
+    """A long title cut at a word boundary, with an ellipsis (for the table of contents)."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _person_url_function():
