@@ -159,7 +159,8 @@ MANIFEST = Map({
     "slug": Field(str, "Stable slug of the text; the folder name", required=True),
     "order": Field(int, "Position on the home page", required=True),
     "short_title": Field(str, "Short title (author, short title) for lists and the person index", required=True),
-    "nav_title": Field(str, "Very short name for the top navigation tabs (e.g. Getty & Naumov)", required=True),
+    "nav_title": Field(str, "Very short name for the top navigation tabs (e.g. Getty & Naumov); "
+                       "default: short_title"),
     "summary": Field(str, "One line on what this text is (home page)", required=True),
     "about": Field(str, "A paragraph on the witness and how the edition treats it (landing page)"),
     "source": SOURCE,

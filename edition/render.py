@@ -153,7 +153,8 @@ class Writer:
         for text in self.edition.texts:
             text_pages = self.text_pages(text)
             pages.extend(text_pages)
-            nav.append(NavItem(text.manifest["nav_title"], children=self.text_nav(text, text_pages)))
+            nav.append(NavItem(text.manifest["nav_title"] or text.manifest["short_title"],
+                               children=self.text_nav(text, text_pages)))
         extra_pages, extra_nav, data_files = self.contributed()
         pages.extend(extra_pages)
         nav.extend(extra_nav)
