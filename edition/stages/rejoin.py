@@ -68,6 +68,14 @@ def continues(a: Block, b: Block) -> bool:
     False
     >>> continues(p("the [political]"), p("platform of the right"))
     True
+    >>> continues(p("Thus the Azov-"), p("Black Sea territory"))
+    True
+    >>> continues(p("of the Council of People's"), p("Commissars of the USSR"))
+    True
+    >>> continues(p("REPORT ON THE PROGRESS AND PRELIMINARY"), p("RESULTS OF THE STUDY"))
+    True
+    >>> continues(p("Secretary of the CC I. Stalin"), p("Such language suggests"))
+    False
     >>> continues(p('he said "no."'), p("then they left"))
     False
     """
@@ -77,15 +85,28 @@ def continues(a: Block, b: Block) -> bool:
     if not tail or not head:
         return False
     if tail.endswith("-") and tail[-2:-1].isalpha():
-        return head[:1].islower()          # "rehabilita-" + "The struggle": text lost, not a split
+        if head[:1].islower():
+            return True
+        piece = LAST_WORD_RE.search(tail)  # "the Azov-" + "Black Sea": a compound of names
+        return bool(piece) and piece.group(1)[:1].isupper() and head[:1].isupper()
     if tail.rstrip(CLOSERS).endswith(SENTENCE_END) or tail.endswith("--"):
         return False
     if tail.endswith(tuple(CLOSERS)):
         return head[:1].islower()           # "... the [political]" + "platform of ..."
     if head[:1].islower():
         return True
-    last_word = tail.rsplit(None, 1)[-1].lower()
-    return head[:1].isupper() and (tail.endswith(",") or last_word in NON_FINAL_WORDS)
+    last_word = tail.rsplit(None, 1)[-1]
+    first_word = head.split(None, 1)[0]
+    if not head[:1].isupper():
+        return False
+    return (tail.endswith(",") or last_word.lower() in NON_FINAL_WORDS
+            or last_word.endswith(("'s", "’s"))                       # "Council of People's" + "Commissars"
+            or (_caps(last_word) and _caps(first_word)))             # a capitals title cut by the page
+
+
+def _caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _merge(a: Block, b: Block, own, corpus, keep, join) -> None:
