@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .schema import Field, List, Map, SchemaError, validate_text
+from .schema import Field, List, Map, SchemaError, is_regex, validate_text
 
 REGISTER_PATH = "texts/persons.yml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -114,7 +114,7 @@ OVERRIDE = Map({
 
 NOT_PERSON = Map({
     "pattern": Field(str, "Regular expression over a passage's plain text; a name inside a match is "
-                     "not a person", required=True, check=lambda v: _regex_problem(v)),
+                     "not a person", required=True, check=is_regex),
     "why": Field(str, "What the pattern recognises", required=True),
 }, "Places and things named after persons")
 
@@ -134,14 +134,6 @@ REGISTER = Map({
 def _schema_doc() -> str:
     from .schema import describe
     return describe(REGISTER).replace("<class 'object'>", "year or date")
-
-
-def _regex_problem(value: str) -> str | None:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        return f"not a valid regular expression: {exc}"
-    return None
 
 
 REGISTER_SCHEMA_DOC = _schema_doc()
