@@ -96,7 +96,9 @@ def full_title(bib: dict) -> str:
 def _issued(bib: dict) -> dict:
     if bib.get("issued"):
         return {"date-parts": [[int(x) for x in bib["issued"].split("-")]]}
-    return {"date-parts": [[bib["year"]]]}
+    if bib.get("year"):
+        return {"date-parts": [[bib["year"]]]}
+    return {}                                   # no date: the styles print "n.d."
 
 
 def csl_item(text: Text, unit: Unit | None = None, url: str = "") -> dict:
@@ -116,7 +118,8 @@ def csl_item(text: Text, unit: Unit | None = None, url: str = "") -> dict:
     if bib["type"] == "report":
         item["publisher"] = bib.get("institution") or bib.get("publisher") or ""
         item["genre"] = "Report"
-    item["issued"] = _issued(bib)
+    if _issued(bib):
+        item["issued"] = _issued(bib)
     if bib["type"] == "article-journal" and not bib.get("container_title"):
         item["type"] = "document"                     # periodical unknown: styles print no empty journal
     if unit is not None and bib["type"] in ("book", "report") and len(_live(text)) > 1:
@@ -293,7 +296,7 @@ def bibtex_key(text: Text) -> str:
     bib = text.manifest["bibliography"]
     first = re.sub(r"\W", "", bib["authors"][0]["family"]).lower()
     word = next((w for w in re.findall(r"[A-Za-z]+", bib["title"]) if w.lower() not in ("the", "a", "an", "on")), "")
-    return f"{first}{bib['year']}{word.lower()}"
+    return f"{first}{bib['year'] or 'nd'}{word.lower()}"
 
 
 def bibtex(item: dict, key: str, note: str = "") -> str:
@@ -319,8 +322,9 @@ def bibtex(item: dict, key: str, note: str = "") -> str:
             fields.append((name, item[csl]))
     if kind == "techreport":
         fields.append(("type", "JPRS Report" if "JPRS" in item.get("number", "") else "Report"))
-    parts = item["issued"]["date-parts"][0]
-    fields.append(("year", str(parts[0])))
+    parts = item["issued"]["date-parts"][0] if item.get("issued") else []
+    if parts:
+        fields.append(("year", str(parts[0])))
     if len(parts) > 1:
         fields.append(("month", str(parts[1])))
     if note:
@@ -347,8 +351,9 @@ def page_meta(text: Text, unit: Unit | None, url: str) -> list[tuple[str, str]]:
     meta += [("citation_author", f"{p['family']}, {p['given']}" if p.get("given") else p["family"])
              for p in bib["authors"]]
     meta += [("citation_editor", f"{p['family']}, {p['given']}") for p in bib.get("editors") or []]
-    date = bib.get("issued") or str(bib["year"])
-    meta.append(("citation_publication_date", date.replace("-", "/")))
+    date = bib.get("issued") or (str(bib["year"]) if bib.get("year") else "")
+    if date:
+        meta.append(("citation_publication_date", date.replace("-", "/")))
     if kind in ("article-journal",) and bib.get("container_title"):
         meta.append(("citation_journal_title", bib["container_title"]))
         for key in ("volume", "issue"):

@@ -37,7 +37,7 @@ BIBLIOGRAPHY = Map({
     "publisher": Field(str, "Publisher or issuing agency"),
     "publisher_place": Field(str, "Place of publication"),
     "institution": Field(str, "Issuing institution (reports)"),
-    "year": Field(int, "Year of publication", required=True),
+    "year": Field(int, "Year of publication (leave out when the witness does not say: citations give n.d.)"),
     "issued": Field(str, "Full date of issue, YYYY-MM-DD, where known"),
     "isbn": Field(str, "ISBN"),
     "report_number": Field(str, "Report number (reports)"),
