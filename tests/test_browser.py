@@ -120,3 +120,13 @@ def test_a_request_to_another_host_is_caught(page, site_url, request_log):
     assert request_log.remote()
     request_log.urls.clear()
     request_log.blocked.clear()
+
+
+def test_previous_and_next_stay_within_a_text(page, site_url):
+    """The last page of a text (its build report) offers no "next" into another text; its landing page no "previous"."""
+    page.goto(f"{site_url}texts/furr/report.html")
+    assert page.locator("a.md-footer__link--next").count() == 0
+    assert page.locator("a.md-footer__link--prev").count() == 1
+    page.goto(f"{site_url}texts/furr-abridged/index.html")
+    assert page.locator("a.md-footer__link--prev").count() == 0
+    assert "/texts/furr-abridged/" in page.locator("a.md-footer__link--next").evaluate("a => a.href")
