@@ -274,7 +274,6 @@ class Edition:
     persons: object | None = None        # edition.persons.Register
     options: dict = field(default_factory=dict)   # build options (e.g. {"pdf": False})
     mentions: list[Mention] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def text(self, slug: str) -> Text:
         for t in self.texts:
