@@ -133,3 +133,36 @@ def test_no_paragraph_ends_mid_word_and_continues_in_the_next(corpus, slug):
                 if re.search(r"[a-z]-$", tail) and head[:1].islower():
                     bad.append(f"{a.loc}: …{tail[-30:]!r} + {head[:30]!r}")
     assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("slug", ["furr", "furr-abridged", "medvedev", "khlevniuk", "getty"])
+def test_nothing_lost_every_source_line_is_in_the_edition_or_in_the_report(corpus, slug):
+    """Every non-blank witness line reaches a passage or a note, or the report lists it with the rule
+    that removed it (furniture, a page heading shown as the title, an emendation, a dropped page)."""
+    text = corpus.text(slug)
+    covered: set[int] = set()
+
+    def cover(first: int, last: int) -> None:
+        covered.update(range(first, max(first, last) + 1))
+    for unit in text.units:
+        for block in unit.blocks:
+            cover(block.loc.line, block.line_end)
+        for note in unit.notes:
+            cover(note.loc.line, note.loc.line)
+            for block in note.blocks:
+                cover(block.loc.line, block.line_end)
+    for dropped in text.report.dropped:
+        cover(dropped.loc.line, dropped.loc.line)
+    for emendation in text.report.emendations:
+        cover(emendation.loc.line, emendation.loc.line)
+    for raw in text.raw_notes:
+        cover(raw.loc.line, raw.line_end)
+    starts = [u.loc.line for u in text.units] + [text.report.lines_in + 1]
+    for unit, following in zip(text.units, starts[1:]):
+        if unit.drop:
+            assert any(d.rule == f"unit-dropped:{unit.slug}" for d in text.report.dropped)
+            cover(unit.loc.line, following - 1)
+    source = (ROOT / text.source_path).read_text(encoding="utf-8").split("\n")
+    lost = [f"{text.source_path}:{i}: {line.strip()[:70]}" for i, line in enumerate(source, start=1)
+            if line.strip() and i not in covered]
+    assert not lost, "\n".join(lost[:20])

@@ -86,6 +86,8 @@ def parse_section(text: Text, section: Unit, cfg) -> list[Group]:
         unit = _group_heading(block, heads)
         if unit:
             groups.append(Group(unit, []))
+            text.report.drop("notes-group-heading", block.loc,
+                             f"{block.plain()} (its notes are shown on the page {unit})")
             continue
         group = groups[-1]
         expected = len(group.notes) + 1

@@ -83,6 +83,8 @@ def extract_lists(text: Text, units: list[Unit], heading, entries) -> tuple[list
             if block.kind == "heading" and heading.fullmatch(plain(block.text).strip()):
                 current = FootList(unit, (ui, bi))
                 lists.append(current)
+                text.report.drop("notes-list-heading", block.loc,
+                                 f"{plain(block.text)} (the notes are shown in the page's Notes section)")
             elif current is not None and block.kind == "list":
                 _items(text, block, current, entries)
             elif current is not None and block.kind == "para" and current.notes:

@@ -66,7 +66,7 @@ def _unit(text: Text, spec, lines) -> Unit:
     for line in lines:
         if heading_left and line.text.strip():
             heading_left -= 1
-            text.report.count("unit-heading-line")
+            text.report.drop("unit-heading", text.loc(line.no), f"{line.text.strip()} (shown as the page title)")
             continue
         if heading_left:
             continue
