@@ -42,8 +42,10 @@ def run(edition: Edition) -> None:
             out: list[Block] = []
             for block in unit.blocks:
                 if out and continues(out[-1], block):
-                    _merge(out[-1], block, own, corpus, keep, join)
+                    decision = _merge(out[-1], block, own, corpus, keep, join)
                     text.report.count("page-break-rejoined")
+                    if decision:
+                        text.report.count(f"line-end-hyphen-{decision}")
                 else:
                     out.append(block)
             unit.blocks = out
@@ -109,8 +111,10 @@ def _caps(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _merge(a: Block, b: Block, own, corpus, keep, join) -> None:
+def _merge(a: Block, b: Block, own, corpus, keep, join) -> str:
+    """Join ``b`` to ``a``; return the hyphen decision ("join"/"keep") if a word was broken, else ""."""
     tail = _tail(a)
+    decision = ""
     text_a = a.text.rstrip()
     text_b = b.text.lstrip()
     if tail.endswith("-") and tail[-2:-1].isalpha():
@@ -123,6 +127,7 @@ def _merge(a: Block, b: Block, own, corpus, keep, join) -> None:
         a.text = f"{text_a} {text_b}"
     a.line_end = max(a.line_end, b.line_end)
     a.attrs.setdefault("joined", []).append(b.loc.line)
+    return decision
 
 
 def _drop_last_hyphen(s: str) -> str:
