@@ -173,3 +173,14 @@ def test_restoration_with_a_wrong_range_fails_clearly(tmp_path):
         "restorations:\n  - {lines: [22, 26], first: '| Year', text: x, why: y}\n"))
     with pytest.raises(BuildError, match=r"edition.yml:\d+: restoration of lines 22-26: line 22 should start"):
         load_edition(tmp_path / "p", until="rejoin")
+
+
+@pytest.mark.parametrize("first,second,expected", [
+    ("ADMINIS", "TRATIVELY", "join"),      # a capitals heading broken at a line end
+    ("LENINIST", "STALINIST", "keep"),     # ... and a real compound in capitals
+    ("fearless", "ness", "join"),          # a suffix is no word of a compound
+    ("Menshevik", "government", "keep"),   # a proper noun and a word
+])
+def test_join_decision_capitals_suffixes_and_names(first, second, expected):
+    empty = Vocabulary(Counter())
+    assert join_decision(first, second, empty, empty) == expected

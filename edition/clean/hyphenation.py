@@ -12,6 +12,10 @@ a common word is joined, two parts that are both words are kept apart.
     'keep'
     >>> join_decision("docu", "ment", v, v)
     'join'
+    >>> join_decision("ADMINIS", "TRATIVELY", v, v)
+    'join'
+    >>> join_decision("fearless", "ness", v, v)
+    'join'
 """
 from __future__ import annotations
 
@@ -68,6 +72,9 @@ def _zipf(word: str) -> float:
 
 
 ALWAYS_HYPHENATED_PREFIXES = frozenset({"self", "ex", "quasi", "pseudo", "all"})
+# Endings that never stand as a word of a compound: a line break before them splits a word.
+SUFFIXES = frozenset("""ness less ly ment ments tion tions sion sions ity ities ism isms ist ists ing ings
+    ed er ers est ous ive ively able ably ible ibly al ally ance ence ant ent ship ships ize ized izing""".split())
 VOWEL_CLASH_PREFIXES = frozenset({"co", "re", "pre", "de", "anti", "semi", "multi", "intra"})
 
 
@@ -88,8 +95,12 @@ def join_decision(first: str, second: str, own: Vocabulary, corpus: Vocabulary,
         return "join"
     if first[-1:].isdigit() or second[:1].isdigit():
         return "keep"
-    if second[:1].isupper():
+    if first.isupper() and second.isupper() and len(first) > 1 and len(second) > 1:
+        first, second = first.lower(), second.lower()      # "ADMINIS-" + "TRATIVELY": decide as words
+    elif second[:1].isupper():
         return "keep"
+    if second.lower() in SUFFIXES and first.isalpha():
+        return "join"                                      # "fearless-" + "ness": a suffix is no word
     for vocab in (own, corpus):
         h, j = vocab.hyphenated(first, second), vocab.joined(first, second)
         if h != j:
@@ -99,6 +110,8 @@ def join_decision(first: str, second: str, own: Vocabulary, corpus: Vocabulary,
     joined = _zipf(f"{first}{second}".lower())
     if joined >= 2.5:
         return "join"
+    if first[:1].isupper() and _zipf(second.lower()) >= 3 and joined < 1.5:
+        return "keep"                                      # "Menshevik-" + "government"
     if _zipf(first.lower()) >= 2.5 and _zipf(second.lower()) >= 2.5 and len(first) > 1:
         return "keep"
     return "join"
