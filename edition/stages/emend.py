@@ -11,7 +11,10 @@ nothing is an error.
 """
 from __future__ import annotations
 
+import bisect
 import re
+
+import regex
 
 from ..model import Edition, Emendation, Line
 from ..pipeline import BuildError
@@ -52,7 +55,7 @@ def _replace(text) -> list[str]:
     for rule in text.manifest["replacements"]:
         pattern = re.compile(rule["pattern"])
         changed = 0
-        for line in text.lines:
+        for line in _lines_that_may_match(text.lines, rule["pattern"]):
             new, n = pattern.subn(rule["replacement"], line.text)
             if n:
                 line.text = new
@@ -62,6 +65,21 @@ def _replace(text) -> list[str]:
             errors.append(f"{text.manifest_path}:{rule.line}: replacement rule {rule['pattern']!r} changed "
                           f"{changed} place(s), expected at least {rule['min']}; fix or remove it")
     return errors
+
+
+def _lines_that_may_match(lines: list[Line], pattern: str) -> list[Line]:
+    """The lines a rule may change, found with one search over the whole text.
+
+    The search uses the ``regex`` module (same syntax; dozens of times faster than
+    ``re`` on patterns that start with ``\\b``); the rule itself is then applied
+    with ``re``, line by line, so it never reaches across a line break.
+    """
+    whole = "\n".join(line.text for line in lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line.text) + 1)
+    hits = {bisect.bisect_right(starts, m.start()) - 1 for m in regex.finditer(pattern, whole)}
+    return [lines[i] for i in sorted(hits)]
 
 
 def _restore(text) -> list[str]:
