@@ -130,3 +130,14 @@ def test_previous_and_next_stay_within_a_text(page, site_url):
     page.goto(f"{site_url}texts/furr-abridged/index.html")
     assert page.locator("a.md-footer__link--prev").count() == 0
     assert "/texts/furr-abridged/" in page.locator("a.md-footer__link--next").evaluate("a => a.href")
+
+
+def test_search_finds_a_passage(page, site_url):
+    """Searching a rare word of the Medvedev text offers the essay that has it (search served locally)."""
+    page.goto(f"{site_url}index.html")
+    page.click("label.md-search__icon, .md-search__input")
+    page.fill("input.md-search__input", "Kurnatovskiy")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any("texts/medvedev/essay01.html" in h for h in hrefs), hrefs
