@@ -26,7 +26,7 @@ import importlib
 import time
 from typing import Callable
 
-from .model import Edition
+from .model import Edition, Text
 
 STAGES: list[str] = [
     "load",
@@ -50,6 +50,15 @@ class BuildError(Exception):
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         self.hint = hint
         super().__init__("\n".join(self.messages))
+
+
+def for_each_text(edition: Edition, check: Callable[[Text], list[str]]) -> None:
+    """Run ``check(text)`` on every text, then stop once with every problem any of them found."""
+    errors: list[str] = []
+    for text in edition.texts:
+        errors.extend(check(text))
+    if errors:
+        raise BuildError(errors)
 
 
 def stage_function(name: str) -> Callable[[Edition], None]:

@@ -58,6 +58,12 @@ class Vocabulary:
             total.update(v.counts)
         return cls(total)
 
+    @classmethod
+    def per_text(cls, texts, lines_of) -> tuple[dict[str, "Vocabulary"], "Vocabulary"]:
+        """Each text's vocabulary (``lines_of(text)``) and the union over all of them."""
+        own = {t.slug: cls.from_lines(lines_of(t)) for t in texts}
+        return own, cls.union(own.values())
+
     def hyphenated(self, first: str, second: str) -> int:
         return self.counts.get(f"{first}-{second}".lower(), 0)
 

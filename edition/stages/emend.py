@@ -17,37 +17,37 @@ import re
 import regex
 
 from ..model import Edition, Emendation, Line
-from ..pipeline import BuildError
+from ..pipeline import for_each_text
 
 
 def run(edition: Edition) -> None:
+    for_each_text(edition, lambda text: _emend(text) + _replace(text) + _restore(text))
+
+
+def _emend(text) -> list[str]:
     errors: list[str] = []
-    for text in edition.texts:
-        by_no = {line.no: line for line in text.lines}
-        changed = False
-        for rule in text.manifest["emendations"]:
-            line = by_no.get(rule["line"])
-            where = f"{text.manifest_path}:{rule.line}"
-            if line is None:
-                errors.append(f"{where}: emendation names line {rule['line']}, but "
-                              f"{text.source_path} has {len(text.lines)} lines")
-                continue
-            if rule["original"] not in line.text:
-                errors.append(f"{where}: emendation matches nothing: {rule['original']!r} is not on "
-                              f"{text.source_path}:{rule['line']} (which reads {line.text.strip()[:80]!r}); "
-                              "correct the line number or the original text")
-                continue
-            line.text = line.text.replace(rule["original"], rule["replacement"], 1)
-            changed = True
-            text.report.emendations.append(Emendation(rule["original"], rule["replacement"], rule["why"],
-                                                      text.loc(rule["line"])))
-            text.report.count("emendation")
-        if changed:
-            text.lines = _split_inserted_lines(text.lines)
-        errors.extend(_replace(text))
-        errors.extend(_restore(text))
-    if errors:
-        raise BuildError(errors)
+    by_no = {line.no: line for line in text.lines}
+    changed = False
+    for rule in text.manifest["emendations"]:
+        line = by_no.get(rule["line"])
+        where = f"{text.manifest_path}:{rule.line}"
+        if line is None:
+            errors.append(f"{where}: emendation names line {rule['line']}, but "
+                          f"{text.source_path} has {len(text.lines)} lines")
+            continue
+        if rule["original"] not in line.text:
+            errors.append(f"{where}: emendation matches nothing: {rule['original']!r} is not on "
+                          f"{text.source_path}:{rule['line']} (which reads {line.text.strip()[:80]!r}); "
+                          "correct the line number or the original text")
+            continue
+        line.text = line.text.replace(rule["original"], rule["replacement"], 1)
+        changed = True
+        text.report.emendations.append(Emendation(rule["original"], rule["replacement"], rule["why"],
+                                                  text.loc(rule["line"])))
+        text.report.count("emendation")
+    if changed:
+        text.lines = _split_inserted_lines(text.lines)
+    return errors
 
 
 def _replace(text) -> list[str]:

@@ -13,15 +13,11 @@ from __future__ import annotations
 import re
 
 from ..model import Edition, Text
-from ..pipeline import BuildError
+from ..pipeline import for_each_text
 
 
 def run(edition: Edition) -> None:
-    errors: list[str] = []
-    for text in edition.texts:
-        errors.extend(_apply(text))
-    if errors:
-        raise BuildError(errors)
+    for_each_text(edition, _apply)
 
 
 def _apply(text: Text) -> list[str]:

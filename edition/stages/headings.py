@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Edition, plain, token
-from ..pipeline import BuildError
+from ..pipeline import for_each_text
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
                "the", "to", "versus", "vs", "with", "within", "after", "before"}
@@ -66,24 +66,26 @@ def _cap(part: str) -> str:
 
 
 def run(edition: Edition) -> None:
+    for_each_text(edition, _recognise)
+
+
+def _recognise(text) -> list[str]:
     errors: list[str] = []
-    for text in edition.texts:
-        rules = text.manifest["headings"]
-        compiled = [(r, re.compile(r["pattern"])) for r in rules]
-        hits = {id(r): 0 for r in rules}
-        for unit in text.units:
-            for block in unit.blocks:
-                rule = _classify(block, unit.slug, compiled)
-                if rule is not None:
-                    hits[id(rule[0])] += 1
-                    _apply(block, *rule)
-                    text.report.count(f"heading:{rule[0]['kind']}")
-        for r in rules:
-            if not hits[id(r)]:
-                errors.append(f"{text.manifest_path}:{r.line}: heading rule {r['pattern']!r} matches nothing; "
-                              "fix or remove it")
-    if errors:
-        raise BuildError(errors)
+    rules = text.manifest["headings"]
+    compiled = [(r, re.compile(r["pattern"])) for r in rules]
+    hits = {id(r): 0 for r in rules}
+    for unit in text.units:
+        for block in unit.blocks:
+            rule = _classify(block, unit.slug, compiled)
+            if rule is not None:
+                hits[id(rule[0])] += 1
+                _apply(block, *rule)
+                text.report.count(f"heading:{rule[0]['kind']}")
+    for r in rules:
+        if not hits[id(r)]:
+            errors.append(f"{text.manifest_path}:{r.line}: heading rule {r['pattern']!r} matches nothing; "
+                          "fix or remove it")
+    return errors
 
 
 def _classify(block: Block, unit_slug: str, compiled):

@@ -22,9 +22,8 @@ TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
 def run(edition: Edition) -> None:
-    own_vocabularies = {t.slug: Vocabulary.from_lines(line.text for u in t.units for line in u.lines)
-                        for t in edition.texts}
-    corpus = Vocabulary.union(own_vocabularies.values())
+    own_vocabularies, corpus = Vocabulary.per_text(
+        edition.texts, lambda t: (line.text for u in t.units for line in u.lines))
     for text in edition.texts:
         own = own_vocabularies[text.slug]
         for unit in text.units:

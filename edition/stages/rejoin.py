@@ -31,9 +31,8 @@ FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
 
 
 def run(edition: Edition) -> None:
-    own_vocabularies = {t.slug: Vocabulary.from_lines(b.plain() for u in t.units for b in u.blocks
-                                                      if b.kind == "para") for t in edition.texts}
-    corpus = Vocabulary.union(own_vocabularies.values())
+    own_vocabularies, corpus = Vocabulary.per_text(
+        edition.texts, lambda t: (b.plain() for u in t.units for b in u.blocks if b.kind == "para"))
     for text in edition.texts:
         own = own_vocabularies[text.slug]
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])

@@ -14,15 +14,11 @@ from __future__ import annotations
 import re
 
 from ..model import Edition, Text, Unit
-from ..pipeline import BuildError
+from ..pipeline import for_each_text
 
 
 def run(edition: Edition) -> None:
-    errors: list[str] = []
-    for text in edition.texts:
-        errors.extend(_split(text))
-    if errors:
-        raise BuildError(errors)
+    for_each_text(edition, _split)
 
 
 def _split(text: Text) -> list[str]:
