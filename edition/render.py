@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .model import TOKEN_RE, Block, Edition, Note, Text, Unit, plain
+from .notes.core import note_id, ref_id
 from .pages import NavItem, Page, Site, TocEntry
 
 
@@ -49,11 +50,6 @@ def _person_href(person_id: str, base: str, person_url) -> str:
     return html.escape(_relative(person_url(person_id), base))
 
 
-def note_ids():
-    from .notes.core import note_id, ref_id
-    return note_id, ref_id
-
-
 def render_inline(text: str, ctx: InlineContext) -> Markup:
     """Escape source text and turn its tokens into HTML."""
     out: list[str] = []
@@ -70,7 +66,6 @@ def render_inline(text: str, ctx: InlineContext) -> Markup:
 
 def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]) -> str:
     if kind == "note":
-        note_id, ref_id = note_ids()
         n = ctx.ref_counts.get(value, 0) + 1
         ctx.ref_counts[value] = n
         label = html.escape(ctx.note_labels.get(value, value))
@@ -212,7 +207,6 @@ class Writer:
         url = unit_url(text, unit)
         ctx = InlineContext(url, unit.slug, person_url=self.person_url,
                             note_labels={n.key: n.label for n in unit.notes})
-        note_id, ref_id = note_ids()
         body = self.env.get_template("unit.html.j2").render(
             text=text, unit=unit, blocks=unit.blocks,
             inline=lambda s: render_inline(s, ctx),
