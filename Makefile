@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all site test check serve bench venv clean
+.PHONY: all site test check serve bench venv clean sysdeps
 
 all: site
 
@@ -17,10 +17,18 @@ venv: $(STAMP)
 
 # Re-runs only when a requirements file changes (the stamp records the install).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@$(MAKE) --no-print-directory sysdeps
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --quiet \
 		-c constraints.txt -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
+
+# System libraries from Debian, installed only when missing: Pango for WeasyPrint (PDFs).
+sysdeps:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so' || { \
+	  echo "installing Pango from Debian (WeasyPrint needs it)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libpango-1.0-0 libpangoft2-1.0-0 </dev/null; }
 
 site: $(STAMP)
 	$(PY) build_edition.py build
