@@ -143,14 +143,14 @@ class Writer:
         self.person_url = _person_url_function()
 
     def site(self) -> Site:
-        pages = [self.home_page()]
+        extra_pages, extra_nav, data_files = self.contributed()
+        pages = [self.home_page(persons=any(p.url.startswith("persons/") for p in extra_pages))]
         nav = [NavItem("Home", "index.html"), NavItem("Editorial method", "method.html")]
         for text in self.edition.texts:
             text_pages = self.text_pages(text)
             pages.extend(text_pages)
             nav.append(NavItem(text.manifest["nav_title"] or text.manifest["short_title"],
                                children=self.text_nav(text, text_pages)))
-        extra_pages, extra_nav, data_files = self.contributed()
         pages.extend(extra_pages)
         nav.extend(extra_nav)
         return Site(pages=pages, data_files=data_files, nav=nav)
@@ -291,10 +291,9 @@ class Writer:
         return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
                     nav_title="Build report")
 
-    def home_page(self) -> Page:
+    def home_page(self, persons: bool) -> Page:
         body = self.env.get_template("home.html.j2").render(
-            texts=self.edition.texts, text_url=text_url,
-            persons=bool(self.edition.persons))
+            texts=self.edition.texts, text_url=text_url, persons=persons)
         return Page(url="index.html", title="Home", html=body)
 
 

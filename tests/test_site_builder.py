@@ -47,8 +47,10 @@ def synthetic_site(ch01: str = CH01) -> Site:
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """A minimal project: the real mkdocs.yml, theme, hooks and assets; its own docs/."""
+def project(tmp_path, monkeypatch) -> Path:
+    """A minimal project: the real mkdocs.yml, theme, hooks and assets; its own docs/.
+    Not a git checkout, so its build date is given (SOURCE_DATE_EPOCH)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")
     root = tmp_path / "project"
     root.mkdir()
     shutil.copy(REPO / "mkdocs.yml", root)
