@@ -50,8 +50,15 @@ def _person_href(person_id: str, base: str, person_url) -> str:
     return html.escape(_relative(person_url(person_id), base))
 
 
+LINK_SCHEMES = ("http", "https", "mailto")     # the only links a source's markup may make
+
+
 def render_inline(text: str, ctx: InlineContext) -> Markup:
-    """Escape source text and turn its tokens into HTML."""
+    """Escape source text and turn its tokens into HTML.
+
+    Every token value that lands in an attribute is escaped (quotes included);
+    a link is made only for an http, https or mailto URL (else its words stay
+    plain text)."""
     out: list[str] = []
     pos = 0
     open_links: list[str] = []
@@ -60,36 +67,37 @@ def render_inline(text: str, ctx: InlineContext) -> Markup:
         pos = m.end()
         out.append(_token_html(m.group(1), m.group(2), ctx, open_links))
     out.append(html.escape(text[pos:], quote=False))
-    out.extend("</a>" for _ in open_links)
+    out.extend("</a>" for kind in open_links if kind)
     return Markup("".join(out))
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
 
 
 def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]) -> str:
     if kind == "note":
         n = ctx.ref_counts.get(value, 0) + 1
         ctx.ref_counts[value] = n
-        label = html.escape(ctx.note_labels.get(value, value))
-        return (f'<sup id="{ref_id(ctx.unit_slug, value, n)}"><a class="footnote-ref" '
-                f'href="#{note_id(ctx.unit_slug, value)}" role="doc-noteref" '
+        label = _attr(ctx.note_labels.get(value, value))
+        return (f'<sup id="{_attr(ref_id(ctx.unit_slug, value, n))}"><a class="footnote-ref" '
+                f'href="#{_attr(note_id(ctx.unit_slug, value))}" role="doc-noteref" '
                 f'aria-label="Note {label}">{label}</a></sup>')
     if kind == "orphan":
-        return (f'<sup class="orphan-marker" title="Note marker {html.escape(value)}: the source prints no '
-                f'note for it">{html.escape(value)}</sup>')
+        return (f'<sup class="orphan-marker" title="Note marker {_attr(value)}: the source prints no '
+                f'note for it">{_attr(value)}</sup>')
     if kind == "person":
         open_links.append("person")
         href = _person_href(value, posixpath.dirname(ctx.page_url) or ".", ctx.person_url)
-        return f'<a class="person" data-person="{html.escape(value)}" href="{href}">'
-
+        return f'<a class="person" data-person="{_attr(value)}" href="{href}">'
     if kind == "/person" or kind == "/link":
-        if open_links:
-            open_links.pop()
-            return "</a>"
-        return ""
+        return "</a>" if open_links and open_links.pop() else ""
     if kind == "link":
-        open_links.append("link")
-        if urlsplit(value).scheme in ("http", "https", "ftp"):
-            return f'<a class="external" href="{html.escape(value)}" rel="noopener">'
-        return '<a>'
+        if urlsplit(value).scheme.lower() in LINK_SCHEMES and not any(c.isspace() for c in value):
+            open_links.append("link")
+            return f'<a class="external" href="{_attr(value)}" rel="noopener">'
+        open_links.append("")                   # not a link we make: its words stay text
+        return ""
     if kind in ("em", "strong"):
         return f"<{kind}>"
     if kind in ("/em", "/strong"):
