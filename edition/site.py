@@ -226,10 +226,10 @@ def swap(new: Path, out: Path, warn: Callable[[str], None] = warn_on_stderr) -> 
     SIGKILL or power cut between them leaves ``out`` missing with the whole old
     tree at ``out.old-*``, which the next build puts back first (``remove_leftovers``).
 
-    Signals: SIGINT, SIGTERM and SIGHUP that arrive during the swap are held
-    and delivered right after it (``INSTALLED`` then tells the command line
-    that the new site was already in place when it reports the interruption).
-    The old tree is deleted after the swap; if that fails (a read-only or
+    Signals: SIGINT, SIGTERM and SIGHUP that arrive during the swap and the
+    deletion of the old tree are held and delivered right after them
+    (``INSTALLED`` then tells the command line that the new site was already
+    in place when it reports the interruption).  If deleting the old tree fails (a read-only or
     undeletable file) the build still succeeds, with a warning, and the next
     build tries again: the new site is in place, reporting failure would be false.
     """
@@ -251,7 +251,7 @@ def swap(new: Path, out: Path, warn: Callable[[str], None] = warn_on_stderr) -> 
                 os.rename(old, out)
                 raise
             INSTALLED.append(str(out))
-    _remove_tree(old, warn)
+        _remove_tree(old, warn)              # still deferred: an interrupted build leaves no old tree behind
 
 
 AT_FDCWD = -100

@@ -68,11 +68,12 @@ def _check_other_files(root: Path) -> list[str]:
 def _load_text(root: Path, path: Path, errors: list[str]) -> Text | None:
     rel = path.relative_to(root).as_posix()
     content = read_utf8(path, rel, errors)
-    if content is None:
-        return None
-    data, problems = load_manifest(content, rel)
+    data, problems = load_manifest(content, rel) if content is not None else (None, [])
     errors.extend(str(p) for p in problems)
     if data is None or problems:
+        default = path.parent / "source.txt"           # still tell of a witness that cannot be read
+        if default.is_file():
+            read_utf8(default, default.relative_to(root).as_posix(), errors)
         return None
     slug = path.parent.name
     if data["slug"] != slug:
