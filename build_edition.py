@@ -34,18 +34,28 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
     try:
-        return args.func(args)
+        code = args.func(args)
+        _ignore_signals()              # the work is done: a late signal changes nothing
+        return code
     except KeyboardInterrupt:
+        _ignore_signals()
         print(f"interrupted; {_site_state()}", file=sys.stderr)
         return 130
     except Terminated as exc:
+        _ignore_signals()
         print(f"terminated by {signal.Signals(exc.signum).name}; {_site_state()}", file=sys.stderr)
         return 128 + exc.signum
     except BrokenPipeError:            # output piped into `head`: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:   # noqa: BLE001 - the one place that turns errors into messages
+        _ignore_signals()
         return report_error(exc, args.debug)
+
+
+def _ignore_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _site_state() -> str:
