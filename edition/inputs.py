@@ -43,17 +43,21 @@ def read_utf8(file: Path, path: str, errors: list[str]) -> str | None:
 
 
 def reserved(text: str, path: str, limit: int = 20) -> list[str]:
-    """Every reserved character in ``text`` as ``path:line:column: ...`` (at most ``limit``)."""
+    """Every reserved character in ``text`` as ``path:line:column: ...`` (past ``limit``, a count)."""
     out: list[str] = []
-    for m in RESERVED_RE.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    found = list(RESERVED_RE.finditer(text))
+    for m in found[:limit]:
+        line, column = _line_column(text, m.start())
         out.append(f"{path}:{line}:{column}: reserved character {describe(m.group())} "
                    "(private use: the edition uses it internally); remove it")
-        if len(out) == limit:
-            out.append(f"{path}: ... and more reserved characters")
-            break
+    if len(found) > limit:
+        line, column = _line_column(text, found[limit].start())
+        out.append(f"{path}:{line}:{column}: ... and {len(found) - limit} more reserved characters")
     return out
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def describe(char: str) -> str:
