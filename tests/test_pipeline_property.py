@@ -151,7 +151,7 @@ def accounted(edition) -> Counter:
     return out
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(case=witnesses())
 def test_any_witness_builds_or_fails_with_file_and_line(project, case):
