@@ -23,6 +23,7 @@ import pytest
 from edition.clean.inline import ESCAPE_RE
 from edition.model import Block, Loc, token
 from edition.render import InlineContext, render_inline
+from edition.stages.load import BIDI_CONTROLS
 from tests.projects import project, run_cli
 
 # -- lines that must stay text in every source; each is one paragraph (wrap: none) ending in "End."
@@ -69,7 +70,8 @@ EXTRA_NONE = [EMPHASIS, LINK, EVIL_LINK]           # in a `markup: none` source 
 def witness(lines: list[str], twin: bool) -> str:
     out = ["Hostile Text", "", "CHAPTER ONE", ""]
     for i, line in enumerate(lines, start=1):
-        out += [f"Plain line {i} here End." if twin else line, ""]
+        controls = "".join(BIDI_CONTROLS.findall(line))        # the twin's report warns of them too
+        out += [f"Plain line {i} here{controls} End." if twin else line, ""]
     out += [EMPHASIS, "", LINK, "", "Rykov spoke End.", ""]
     return "\n".join(out)
 
@@ -239,3 +241,10 @@ def test_a_safe_link_token_is_escaped():
     out = str(render_inline(token("link", 'https://x.org/?a="b"&c') + "x" + token("/link"), ctx))
     assert out == '<a class="external" href="https://x.org/?a=&quot;b&quot;&amp;c" rel="noopener">x</a>'
     assert Block("para", "x", Loc("f", 1)).plain() == "x"
+
+
+def test_bidi_controls_are_kept_and_listed_in_the_report(sites):
+    report = (sites["hostile"] / "texts" / "plain" / "report.html").read_text(encoding="utf-8")
+    assert report.count("W-BIDI-CONTROL") == 4 and "U+202E" in report
+    page = (sites["hostile"] / "texts" / "plain" / "ch01.html").read_text(encoding="utf-8")
+    assert "abc\u202eevil\u202c" in page                    # nothing lost

@@ -15,6 +15,7 @@ which still run on the others; the build stops after them.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ..inputs import read_utf8, reserved
@@ -106,11 +107,26 @@ def _load_text(root: Path, path: Path, errors: list[str]) -> Text | None:
     if text.lines and text.lines[-1].text == "":
         text.lines.pop()
     text.report.lines_in = len(text.lines)
+    _warn_bidi_controls(text)
     range_errors = _check_line_ranges(text)
     if range_errors:
         errors.extend(range_errors)
         return None
     return text
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _warn_bidi_controls(text: Text) -> None:
+    """Bidi embedding/override/isolate controls are kept (nothing lost) but change how the rest
+    of their passage is shown (``abc<U+202E>evil`` reads "abclive"): each is listed in the report,
+    so that an editor can remove it by emendation."""
+    for line in text.lines:
+        for m in BIDI_CONTROLS.finditer(line.text):
+            text.report.warn("W-BIDI-CONTROL", text.loc(line.no), f"column {m.start() + 1}: bidirectional "
+                             f"control U+{ord(m.group()):04X} changes how the rest of the passage is shown; "
+                             "remove it by emendation unless the source means it")
 
 
 def _check_line_ranges(text: Text) -> list[str]:
