@@ -49,7 +49,11 @@ def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
     print("building the edition (pipeline, pages, site)…", file=sys.stderr)
     edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
-                    only=args.text or None)
+                    only=args.text or None, site_url=args.site_url)
+    if not edition.options.get("site_url"):
+        print("note: no published address is set (build --site-url URL, EDITION_SITE_URL, or site_url in "
+              "mkdocs.yml): citations use the address the reader has open; no canonical links, sitemap or "
+              "robots.txt were written", file=sys.stderr)
     for line in summary_lines(edition):
         print(line)
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
@@ -118,6 +122,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", action="store_true",
                    help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
     b.add_argument("--out", help="write the site here instead of site/")
+    b.add_argument("--site-url", metavar="URL",
+                   help="the address the site will be published at (overrides EDITION_SITE_URL and site_url in "
+                        "mkdocs.yml); citations, canonical links and the sitemap use it")
     b.add_argument("--text", action="append", metavar="SLUG", help="build only this text (repeatable)")
     b.set_defaults(func=cmd_build)
 

@@ -44,31 +44,37 @@ def check(root: Path | str, progress=None) -> Edition:
 
 
 def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
-          progress=None, only: list[str] | None = None) -> Edition:
-    """Build the whole edition into ``out`` (default ``root/site``), atomically."""
+          progress=None, only: list[str] | None = None, site_url: str | None = None) -> Edition:
+    """Build the whole edition into ``out`` (default ``root/site``), atomically.
+
+    ``site_url``: the published address (else ``EDITION_SITE_URL``, else mkdocs.yml; see
+    ``edition.metadata``); ``edition.options["site_url"]`` says which one was used ("" for none)."""
+    from .metadata import load_metadata, resolve_site_url
     from .render import build_site_model
     from .site import build_site
     root = Path(root).resolve()
-    edition = _pipeline_with_citations_aside(root, only, progress)
+    address = resolve_site_url(root, site_url)
+    options = {"only": only, "site_url": address, "edition_meta": load_metadata(root)}
+    edition = _pipeline_with_citations_aside(root, options, progress)
     started = time.perf_counter()
     site = build_site_model(edition)
     if progress:
         progress("render", time.perf_counter() - started)
     started = time.perf_counter()
-    build_site(site, root, Path(out) if out else None)
+    build_site(site, root, Path(out) if out else None, site_url=address)
     if progress:
         progress("mkdocs", time.perf_counter() - started)
     return edition
 
 
-def _pipeline_with_citations_aside(root: Path, only, progress) -> Edition:
+def _pipeline_with_citations_aside(root: Path, options: dict, progress) -> Edition:
     """Run the pipeline; meanwhile a second process formats the citations (citeproc is slow).
 
     The citations depend only on the manifests and the pages, known after the
     ``units`` stage; the writer then finds them ready.  Same output, sooner.
     """
     from . import cite
-    edition = Edition(root=str(root), options={"only": only})
+    edition = Edition(root=str(root), options=dict(options))
     run_pipeline(edition, progress=progress, until="units")
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     if context is None:

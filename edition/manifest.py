@@ -30,6 +30,9 @@ BIBLIOGRAPHY = Map({
     "translators": List(PERSON, "Translators"),
     "title": Field(str, "Title as printed", required=True),
     "subtitle": Field(str, "Subtitle"),
+    "sentence_case": Field(str, "Title (with subtitle) in sentence case, capitals only where the first word or "
+                           "a proper noun needs them: APA prints titles so, and BibTeX protects those capitals",
+                           required=True),
     "container_title": Field(str, "Journal (for articles)"),
     "volume": Field(str, "Volume"),
     "issue": Field(str, "Issue"),
@@ -40,6 +43,7 @@ BIBLIOGRAPHY = Map({
     "year": Field(int, "Year of publication (leave out when the witness does not say: citations give n.d.)"),
     "issued": Field(str, "Full date of issue, YYYY-MM-DD, where known"),
     "isbn": Field(str, "ISBN"),
+    "issn": Field(str, "ISSN of the journal (articles)"),
     "report_number": Field(str, "Report number (reports)"),
     "url": Field(str, "Where the printed or online original can be found"),
     "original": ORIGINAL,

@@ -61,9 +61,16 @@ def person_pages(edition) -> list[Page]:
     reg = edition.persons
     if reg is None or not edition.mentions:
         return []
+    from .addresses import addresses
     from .render import environment, passage_label
     env = environment(Path(edition.root))
     texts = list(edition.texts)
+    numbers = {t.slug: addresses(t) for t in texts}
+
+    def shown(text_slug: str, unit_slug: str, pid: str) -> str:
+        """The passage's number as its page shows it (``edition.addresses``); "" for a heading."""
+        found = numbers[text_slug].get(unit_slug, {}).get(pid)
+        return found.shown if found else passage_label(pid)
     by_person: dict[str, list] = defaultdict(list)
     for m in edition.mentions:
         by_person[m.person].append(m)
@@ -79,7 +86,7 @@ def person_pages(edition) -> list[Page]:
         group.sort(key=sort_key)
         entries = []
         for p in group:
-            groups = _groups(p, by_person[p.id], texts, units, passage_label, url)
+            groups = _groups(p, by_person[p.id], texts, units, shown, url)
             entries.append({"person": p, "groups": groups, "spellings": spellings[p.id],
                             "total": sum(g.count for g in groups)})
         letter = url.rsplit("/", 1)[-1][:-len(".html")]
@@ -191,7 +198,7 @@ def _groups(p: Person, mentions, texts, units, passage_label, page: str) -> list
                     continue
                 pid = m.block.pid
                 before, name, after = _split_snippet(m.snippet, m.surface)
-                blocks[key] = Passage(uurl + (f"#{pid}" if pid else ""), passage_label(pid) if pid else "",
+                blocks[key] = Passage(uurl + (f"#{pid}" if pid else ""), passage_label(t.slug, slug, pid) if pid else "",
                                       before, name, after, m.in_note)
             ug.passages = list(blocks.values())
             group.units.append(ug)
