@@ -28,12 +28,15 @@ mkdocs.yml; without one, the panel uses the address the page was opened at.
     >>> passage_url("https://ed.org/", "getty", "ch01", "p14")
     'https://ed.org/texts/getty/ch01.html#p14'
 
-citeproc-py 0.11 ignores three things the styles rely on; ``_style`` and
-``_finish`` supply them: names marked ``initialize="false"`` are not
-initialised ("Oleg V. Khlevniuk", not "O. V. Khlevniuk"), ``disambiguate``
-conditions are false (one work per citation, so MLA does not add the title to
-"(Khlevniuk, par. 14)"), and commas and full stops go inside closing quotation
-marks (American punctuation, as the en-US locale says).
+citeproc-py 0.11 ignores five things the styles rely on; ``_style``,
+``_teach_citeproc_numeric_locators`` and ``_finish`` supply them: names marked
+``initialize="false"`` are not initialised ("Oleg V. Khlevniuk", not "O. V.
+Khlevniuk"), ``disambiguate`` conditions are false (one work per citation, so
+MLA does not add the title to "(Khlevniuk, par. 14)"), labels set in title case
+are capitalised (APA's "Trans."), ``is-numeric`` reads the citation's locator
+(Chicago's "chap. 7, para. 14"), and commas and full stops go inside closing
+quotation marks (American punctuation, as the en-US locale says).  The tests
+compare the result with citeproc-js (tests/test_cite_formats.py).
 """
 from __future__ import annotations
 
@@ -184,6 +187,8 @@ def _style(name: str):
     for node in root.iterfind(".//cs:name", ns):
         if init is not None and node.get("initialize") != "false" and "initialize-with" not in node.attrib:
             node.set("initialize-with", init)
+    for node in root.iterfind(".//cs:label[@text-case='title']", ns):
+        node.set("text-case", "capitalize-all")            # citeproc-py title-cases labels only "in English"
     for node in root.iterfind(".//cs:if[@disambiguate]", ns):
         del node.attrib["disambiguate"]
         node.set("variable", "edition-never-set")
