@@ -94,8 +94,19 @@ def person_pages(edition) -> list[Page]:
         toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
         title = f"Persons: {letter.upper()}"
         meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
+        meta += person_page_meta(edition, title)
         pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper()))
     return pages
+
+
+def person_page_meta(edition, title: str) -> list[tuple[str, str]]:
+    """What Zotero reads from a page of the index of persons: a web page of the edition (no
+    ``citation_*`` tags, which would make it a journal article), titled, in the edition's language."""
+    from .cite import edition_meta
+    meta = edition_meta(edition)
+    out = [("DC.title", title), ("DC.language", meta.get("language") or "en"), ("og:site_name", meta["title"]),
+           ("og:title", title), ("og:type", "website")]
+    return out
 
 
 def sort_key(p: Person) -> tuple:

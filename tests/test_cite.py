@@ -5,8 +5,9 @@
   from the tag names met in document order, fields from HIGHWIRE_MAPPINGS,
   authors from citation_author) and must give the intended item type: journal
   article (Furr), book and book section (Khlevniuk, Getty), report (Medvedev).
-- The formatted citations of one passage and one note of each real text are
-  golden files (tests/golden/cite/<slug>.txt; `pytest --regen-golden`).
+- The formatted citations of one passage, one note and the landing page of each
+  real text are golden files (tests/golden/cite/<slug>.txt; `pytest --regen-golden`);
+  tests/test_cite_formats.py checks the same forms against citeproc-js.
 """
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ HIGHWIRE_MAPPINGS = {      # zotero/translators "Embedded Metadata.js"
     "citation_series_title": "series", "citation_conference_title": "conferenceName",
     "citation_conference": "conferenceName", "citation_dissertation_institution": "university",
     "citation_technical_report_institution": "institution", "citation_technical_report_number": "number",
-    "citation_publisher": "publisher", "citation_isbn": "ISBN", "citation_abstract": "abstractNote",
+    "citation_publisher": "publisher", "citation_isbn": "ISBN", "citation_issn": "ISSN", "citation_abstract": "abstractNote",
     "citation_doi": "DOI", "citation_public_url": "url", "citation_language": "language",
 }
 
@@ -102,7 +103,7 @@ def zotero_item(html: str) -> dict:
                 hw_guess = hw_guess or "journalArticle"
             elif short == "citation_isbn":
                 hw_guess = "book"
-    item = {"itemType": hw_type or hw_guess}
+    item = {"itemType": hw_type or hw_guess or "webpage"}      # no Highwire type: the translator's default
     for meta, field in HIGHWIRE_MAPPINGS.items():
         values = [c for n, c in parser.tags if n.endswith(meta)]
         if values:
@@ -114,6 +115,11 @@ def zotero_item(html: str) -> dict:
             creators.append({"lastName": last.strip(), "firstName": first.strip()})
     item["creators"] = creators
     item["canonical"] = parser.canonical
+    if item["itemType"] == "webpage":                         # Dublin Core and Open Graph for a web page
+        tags = dict(parser.tags)
+        item["title"] = tags.get("DC.title") or tags.get("og:title")
+        item["websiteTitle"] = tags.get("og:site_name")
+        item["language"] = tags.get("DC.language")
     return item
 
 
@@ -156,7 +162,24 @@ def test_zotero_reads_the_intended_item_type(slug):
             assert item["institution"] == "Joint Publications Research Service"
             assert item["number"] == "JPRS-UPA-89-042" and item["date"] == "1989/07/05"
         if slug == "furr":
-            assert item["publicationTitle"] == "Cultural Logic"
+            assert item["publicationTitle"] == "Cultural Logic" and item["ISSN"] == "1097-3087"
+
+
+def test_zotero_reads_every_page_type_of_the_built_site(built_site):
+    """Landing, chapter and person pages as Zotero's Embedded Metadata translator reads them."""
+    def read(path: str) -> dict:
+        return zotero_item((built_site / path).read_text(encoding="utf-8"))
+    assert read("texts/khlevniuk/index.html")["itemType"] == "book"
+    chapter_page = read("texts/getty/ch07.html")
+    assert (chapter_page["itemType"], chapter_page["title"], chapter_page["bookTitle"]) == (
+        "bookSection", "The Face of the Enemy, 1936",
+        "The Road to Terror: Stalin and the Self-Destruction of the Bolsheviks, 1932–1939")
+    assert read("texts/medvedev/essay04.html")["itemType"] == "report"
+    furr = read("texts/furr/constitution.html")
+    assert (furr["itemType"], furr["publicationTitle"]) == ("journalArticle", "Cultural Logic")
+    person = read("persons/y.html")
+    assert person == {"itemType": "webpage", "creators": [], "canonical": None, "title": "Persons: Y",
+                      "websiteTitle": "Soviet Politics of the 1930s: A Scholarly Edition", "language": "en"}
 
 
 def test_page_head_gives_canonical_url_and_scripts_in_order(tmp_path):
@@ -195,6 +218,13 @@ def test_formatted_citations_golden(slug):
             for field in ("text", "html", "intext", "entry"):
                 if form.get(field):
                     out.append(f"[{key}.{field}]\n{form[field].rstrip()}\n")
+    url = f"{SITE}{cite.page_path(slug, None)}"
+    landing = cite.formatted({s: cite.csl_item(text, META, url, s, True) for s in cite.STYLES})
+    out.append(f"## {slug} landing page\n")
+    for key, form in landing.items():
+        for field in ("text", "html", "intext"):
+            if form.get(field):
+                out.append(f"[{key}.{field}]\n{form[field].rstrip()}\n")
     assert_golden(f"cite/{slug}.txt", "\n".join(out))
 
 
