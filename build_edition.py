@@ -67,6 +67,9 @@ def cmd_check(args) -> int:
         from edition.schema import describe
         print("texts/<slug>/edition.yml — keys, types and meaning:\n")
         print(describe(MANIFEST))
+        from edition.metadata import EDITION
+        print("\ntexts/edition.yml — the edition's own metadata:\n")
+        print(describe(EDITION))
         try:
             from edition.persons import REGISTER_SCHEMA_DOC
             print("\ntexts/persons.yml:\n")
@@ -75,6 +78,9 @@ def cmd_check(args) -> int:
             pass
         return 0
     from edition.build import check, progress_printer, summary_lines
+    from edition.metadata import load_metadata, resolve_site_url
+    load_metadata(args.root)                       # texts/edition.yml: file:line errors, exit 2
+    resolve_site_url(args.root)                    # a malformed site_url / EDITION_SITE_URL
     edition = check(args.root, progress=progress_printer())
     for line in summary_lines(edition):
         print(line)
