@@ -145,7 +145,6 @@ def csl_item(text: Text, meta: dict, url: str = "", style: str = "", for_styles:
             item[csl] = bib[key]
     if bib["type"] == "report":
         item["publisher"] = bib.get("institution") or bib.get("publisher") or ""
-        item["genre"] = "JPRS report" if "JPRS" in (bib.get("report_number") or "") else "Report"
     if _issued(bib):
         item["issued"] = _issued(bib)
     original = bib.get("original") or {}
@@ -157,10 +156,8 @@ def csl_item(text: Text, meta: dict, url: str = "", style: str = "", for_styles:
             item["original-publisher"] = " ".join(filter(None, (original["container_title"], original.get("issue"))))
     if bib["type"] == "article-journal" and not bib.get("container_title"):
         item["type"] = "document"                     # periodical unknown: styles print no empty journal
-        whole = text.manifest["witness_of"]
-        item["genre"] = "Abridged printing; periodical and date not stated in the witness" if whole else ""
-        if not item["genre"]:
-            del item["genre"]
+    if bib.get("genre"):
+        item["genre"] = bib["genre"]
     item["archive"] = consulted_in(meta)
     if url:
         item["URL"] = url

@@ -42,6 +42,8 @@ BIBLIOGRAPHY = Map({
     "institution": Field(str, "Issuing institution (reports)"),
     "year": Field(int, "Year of publication (leave out when the witness does not say: citations give n.d.)"),
     "issued": Field(str, "Full date of issue, YYYY-MM-DD, where known"),
+    "genre": Field(str, "What kind of item this is, as citations print it (CSL genre): e.g. for a printing whose "
+                   "venue is unknown, what it is a witness of"),
     "isbn": Field(str, "ISBN"),
     "issn": Field(str, "ISSN of the journal (articles)"),
     "report_number": Field(str, "Report number (reports)"),
