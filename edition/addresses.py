@@ -75,7 +75,8 @@ class Address:
 
 
 def cites_whole_article(text: Text) -> bool:
-    return text.manifest["bibliography"]["type"] in ("article-journal", "article", "document")
+    kind = (text.manifest.get("bibliography") or {}).get("type")
+    return kind in ("article-journal", "article", "document")
 
 
 def unit_scope(text: Text, unit: Unit) -> tuple[str, str]:

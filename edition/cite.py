@@ -118,8 +118,19 @@ def _issued(bib: dict) -> dict:
 
 
 def consulted_in(meta: dict) -> str:
-    """The edition as the container a reader consulted the work in: "Title, version 2026-12-04"."""
-    return f"{meta['title']}, version {meta['version']}" if meta.get("version") else meta["title"]
+    """The edition as the container a reader consulted the work in: "Title, version 2026-12-04",
+    with its editors and publisher where ``texts/edition.yml`` names them (and only then)."""
+    parts = [meta["title"]]
+    editors = [" ".join(filter(None, (p.get("given"), p["family"]))) for p in meta.get("editors") or []]
+    if editors:
+        parts.append("edited by " + (", ".join(editors[:-1]) + " and " + editors[-1] if len(editors) > 1
+                                     else editors[0]))
+    if meta.get("version"):
+        parts.append(f"version {meta['version']}")
+    if meta.get("publisher"):
+        parts.append(", ".join(filter(None, (meta.get("publisher_place"), meta["publisher"]))).replace(", ", ": ", 1)
+                     if meta.get("publisher_place") else meta["publisher"])
+    return ", ".join(p for p in parts if p)
 
 
 def csl_item(text: Text, meta: dict, url: str = "", style: str = "", for_styles: bool = False) -> dict:
@@ -132,7 +143,7 @@ def csl_item(text: Text, meta: dict, url: str = "", style: str = "", for_styles:
     """
     bib = text.manifest["bibliography"]
     item: dict = {"id": text.slug, "type": bib["type"],
-                  "title": bib["sentence_case"] if style == "apa" else full_title(bib)}
+                  "title": bib.get("sentence_case") or full_title(bib) if style == "apa" else full_title(bib)}
     item["author"] = _names(bib["authors"])
     for role in ("editors", "translators"):
         if bib.get(role):
@@ -158,7 +169,8 @@ def csl_item(text: Text, meta: dict, url: str = "", style: str = "", for_styles:
         item["type"] = "document"                     # periodical unknown: styles print no empty journal
     if bib.get("genre"):
         item["genre"] = bib["genre"]
-    item["archive"] = consulted_in(meta)
+    if meta.get("title"):
+        item["archive"] = consulted_in(meta)
     if url:
         item["URL"] = url
     return item
@@ -416,7 +428,7 @@ def bibtex(text: Text, item: dict, key: str, note: str = "", accessed: str = "")
     bib = text.manifest["bibliography"]
     kind = _BIBTEX_TYPES.get(item["type"], "misc")
     fields: list[tuple[str, str]] = [("author", _bt(_bt_names(item.get("author", []))))]
-    fields.append(("title", _bt_title(full_title(bib), bib["sentence_case"])))
+    fields.append(("title", _bt_title(full_title(bib), bib.get("sentence_case") or full_title(bib).lower())))
     for name, role in (("translator", "translator"), ("editor", "editor")):
         if item.get(role):
             fields.append((name, _bt(_bt_names(item[role]))))

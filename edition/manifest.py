@@ -31,8 +31,8 @@ BIBLIOGRAPHY = Map({
     "title": Field(str, "Title as printed", required=True),
     "subtitle": Field(str, "Subtitle"),
     "sentence_case": Field(str, "Title (with subtitle) in sentence case, capitals only where the first word or "
-                           "a proper noun needs them: APA prints titles so, and BibTeX protects those capitals",
-                           required=True),
+                           "a proper noun needs them: APA prints titles so, and BibTeX protects those capitals "
+                           "(without it, APA prints the title as given and BibTeX protects no capital)"),
     "container_title": Field(str, "Journal (for articles)"),
     "volume": Field(str, "Volume"),
     "issue": Field(str, "Issue"),

@@ -374,3 +374,15 @@ def test_a_page_that_no_longer_exists_redirects_its_old_ids(tmp_path):
     assert list(pages) == ["texts/demo/ch02.html"]
     assert '"p1": "ch01.html#p4a"' in pages["texts/demo/ch02.html"]
     assert "location.replace(moved[id] || \"ch01.html\")" in pages["texts/demo/ch02.html"]
+
+
+def test_the_edition_names_editors_and_publisher_only_where_configured(tmp_path):
+    from edition.metadata import load_metadata
+    assert cite.consulted_in(META) == "Soviet Politics of the 1930s: A Scholarly Edition, version v-test"
+    named = dict(META, editors=[{"family": "Roe", "given": "Ann"}], publisher="Press", publisher_place="Town")
+    assert cite.consulted_in(named) == ("Soviet Politics of the 1930s: A Scholarly Edition, edited by Ann Roe, "
+                                        "version v-test, Town: Press")
+    meta = load_metadata(ROOT)                                    # the real texts/edition.yml
+    assert meta["title"] == "Soviet Politics of the 1930s: A Scholarly Edition"
+    assert meta["editors"] == [] and meta["publisher"] is None and meta["licence"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}|v?\d[\w.-]*", meta["version"])    # a tag or a commit date
