@@ -85,7 +85,12 @@ def report_error(exc: Exception, debug: bool) -> int:
 def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
     print("building the edition (pipeline, pages, site)…", file=sys.stderr)
-    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer())
+    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
+                    site_url=args.site_url)
+    if not edition.options.get("site_url"):
+        print("note: no published address is set (build --site-url URL, EDITION_SITE_URL, or site_url in "
+              "mkdocs.yml): citations use the address the reader has open; no canonical links, sitemap or "
+              "robots.txt were written", file=sys.stderr)
     for line in summary_lines(edition):
         print(line)
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
@@ -99,6 +104,9 @@ def cmd_check(args) -> int:
         from edition.schema import describe
         print("texts/<slug>/edition.yml — keys, types and meaning:\n")
         print(describe(MANIFEST))
+        from edition.metadata import EDITION
+        print("\ntexts/edition.yml — the edition's own metadata:\n")
+        print(describe(EDITION))
         try:
             from edition.persons import REGISTER_SCHEMA_DOC
             print("\ntexts/persons.yml:\n")
@@ -107,6 +115,9 @@ def cmd_check(args) -> int:
             pass
         return 0
     from edition.build import check, progress_printer, summary_lines
+    from edition.metadata import load_metadata, resolve_site_url
+    load_metadata(args.root)                       # texts/edition.yml: file:line errors, exit 2
+    resolve_site_url(args.root)                    # a malformed site_url / EDITION_SITE_URL
     edition = check(args.root, progress=progress_printer(), only=args.text or None)
     for line in summary_lines(edition):
         print(line)
@@ -154,6 +165,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", action="store_true",
                    help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
     b.add_argument("--out", help="write the site here instead of site/")
+    b.add_argument("--site-url", metavar="URL",
+                   help="the address the site will be published at (overrides EDITION_SITE_URL and site_url in "
+                        "mkdocs.yml); citations, canonical links and the sitemap use it")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")

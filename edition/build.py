@@ -46,27 +46,32 @@ def check(root: Path | str, progress=None, only: list[str] | None = None) -> Edi
 
 
 def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
-          progress=None) -> Edition:
+          progress=None, site_url: str | None = None) -> Edition:
     """Build the whole edition into ``out`` (default ``root/site``), atomically.
 
     Always every text: the shared pages (home, method, persons, data) need all
-    of them (``check --text`` checks a few texts quickly)."""
+    of them (``check --text`` checks a few texts quickly).
+    ``site_url``: the published address (else ``EDITION_SITE_URL``, else mkdocs.yml; see
+    ``edition.metadata``); ``edition.options["site_url"]`` says which one was used ("" for none)."""
+    from .metadata import load_metadata, resolve_site_url
     from .render import build_site_model
     from .site import build_site
     root = Path(root).resolve()
-    edition = _pipeline_with_citations_aside(root, progress)
+    address = resolve_site_url(root, site_url)
+    options = {"site_url": address, "edition_meta": load_metadata(root)}
+    edition = _pipeline_with_citations_aside(root, options, progress)
     started = time.perf_counter()
     site = build_site_model(edition)
     if progress:
         progress("render", time.perf_counter() - started)
     started = time.perf_counter()
-    build_site(site, root, Path(out) if out else None)
+    build_site(site, root, Path(out) if out else None, site_url=address)
     if progress:
         progress("mkdocs", time.perf_counter() - started)
     return edition
 
 
-def _pipeline_with_citations_aside(root: Path, progress) -> Edition:
+def _pipeline_with_citations_aside(root: Path, options: dict, progress) -> Edition:
     """Run the pipeline; meanwhile a second process formats the citations (citeproc is slow).
 
     The citations depend only on the manifests and the pages, known after the
@@ -75,7 +80,7 @@ def _pipeline_with_citations_aside(root: Path, progress) -> Edition:
     citations are formatted here instead.
     """
     from . import cite
-    edition = Edition(root=str(root))
+    edition = Edition(root=str(root), options=dict(options))
     run_pipeline(edition, progress=progress, until="units", defer_errors=True)
     if edition.errors or "fork" not in multiprocessing.get_all_start_methods():
         return run_pipeline(edition, progress=progress, start="footnotes")

@@ -118,7 +118,9 @@ def environment(root: Path) -> Environment:
 
 
 def passage_label(pid: str | None) -> str:
-    """The passage number shown in the margin: ``p14`` -> ``14``, ``p14a`` -> ``14a``."""
+    """A passage id without its letter (``p14`` -> ``14``): the fallback where no address is known.
+
+    The number shown in the margin and cited is ``edition.addresses`` (``Writer.margin``)."""
     if not pid:
         return ""
     return pid[1:] if pid[:1] == "p" and pid[1:2].isdigit() else pid
@@ -149,6 +151,7 @@ class Writer:
         self.root = Path(edition.root)
         self.env = environment(self.root)
         self.person_url = _person_url_function()
+        self._addresses: dict[str, dict] = {}
 
     def site(self) -> Site:
         extra_pages, extra_nav, data_files = self.contributed()
@@ -225,12 +228,20 @@ class Writer:
             witness=self.witness_links(text, unit),
             part_contents=self.part_contents(text, unit) if unit.kind == "part" else [],
             unit_href=lambda u: posixpath.basename(unit_url(text, u)),
+            margin=self.margin(text, unit),
         )
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
         return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
                     canonical=canonical, scripts=scripts, nav_title=nav_title)
+
+    def margin(self, text: Text, unit: Unit) -> dict[str, str]:
+        """``{pid: number shown in the margin}`` of a page (``edition.addresses``, computed once per text)."""
+        if text.slug not in self._addresses:
+            from .addresses import addresses
+            self._addresses[text.slug] = addresses(text)
+        return {pid: a.shown for pid, a in self._addresses[text.slug].get(unit.slug, {}).items()}
 
     def head(self, text: Text, unit: Unit | None, url: str):
         from .cite import page_head

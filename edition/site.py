@@ -89,8 +89,10 @@ def warn_on_stderr(message: str) -> None:
 # ---------------------------------------------------------------- public API
 def build_site(site: Site, root: Path, out: Path | None = None, strict: bool = True,
                config_file: Path | None = None, docs: Path | None = None,
-               warn: Callable[[str], None] = warn_on_stderr) -> Path:
-    """Build ``site`` into ``out`` (default ``root/site``) and return ``out``."""
+               warn: Callable[[str], None] = warn_on_stderr, site_url: str = "") -> Path:
+    """Build ``site`` into ``out`` (default ``root/site``) and return ``out``.
+
+    ``site_url``: the published address ("" for none: no sitemap, robots.txt or canonical links)."""
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "site"
     config_file = Path(config_file) if config_file else root / "mkdocs.yml"
@@ -102,7 +104,8 @@ def build_site(site: Site, root: Path, out: Path | None = None, strict: bool = T
         new = Path(tempfile.mkdtemp(prefix=out.name + ".new-", dir=out.parent))
         try:
             with _source_date_epoch(epoch):
-                run_mkdocs(config_file, docs, new, site, strict)
+                run_mkdocs(config_file, docs, new, site, strict, site_url=site_url)
+            ready_to_publish(new, site_url)
             swap(new, out, warn)
         finally:
             if os.path.lexists(new):
@@ -174,7 +177,7 @@ def _walk_order(file: File) -> tuple:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
-               strict: bool = True, serve_url: str | None = None) -> list[str]:
+               strict: bool = True, serve_url: str | None = None, site_url: str | None = None) -> list[str]:
     """Run one MkDocs build of ``docs_dir`` + ``site``; raise ``SiteBuildError``
     listing every warning.  Not strict: return the warnings instead (a failed
     build still raises)."""
@@ -190,7 +193,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
             nav = nav_config(site.nav, pages)
             config = load_config(config_file=str(config_file), docs_dir=str(docs_dir),
                                  site_dir=str(site_dir), strict=strict,
-                                 **({"nav": nav} if nav else {}))
+                                 **({"nav": nav} if nav else {}),
+                                 **({"site_url": site_url} if site_url is not None else {}))
             config.plugins["edition/generated"] = GeneratedFiles(sources)
             build(config, serve_url=serve_url)
             failure = None
@@ -209,6 +213,36 @@ def _summarise(problems: list[str], limit: int = 200) -> list[str]:
     if len(distinct) <= limit:
         return distinct
     return distinct[:limit] + [f"... and {len(distinct) - limit} more"]
+
+
+def ready_to_publish(tree: Path, site_url: str) -> None:
+    """Make a finished tree ready for any static host, before it is swapped in.
+
+    - the sitemap only with a published address (its entries must be absolute), and then
+      ``robots.txt`` pointing at it; without one, neither;
+    - ``.nojekyll`` (GitHub Pages would otherwise hide files and folders starting with "_");
+    - ordinary permissions: directories 755, files 644 (``mkdtemp`` made the tree 0700, and a web
+      server running as another user would answer 403).
+    """
+    tree = Path(tree)
+    if site_url:
+        (tree / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n",
+                                         encoding="utf-8")
+    else:
+        for name in ("sitemap.xml", "sitemap.xml.gz", "robots.txt"):
+            (tree / name).unlink(missing_ok=True)
+    (tree / ".nojekyll").write_bytes(b"")
+    set_permissions(tree)
+
+
+def set_permissions(tree: Path) -> None:
+    """Directories 755 and files 644 throughout ``tree`` (itself included)."""
+    os.chmod(tree, 0o755)
+    for folder, dirs, files in os.walk(tree):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
 
 
 def swap(new: Path, out: Path, warn: Callable[[str], None] = warn_on_stderr) -> None:

@@ -142,7 +142,7 @@ from edition.build import _pipeline_with_citations_aside
 from pathlib import Path
 cite.warm_citations = lambda edition: time.sleep(60) or {{}}     # a worker that takes its time
 print("started", flush=True)
-_pipeline_with_citations_aside(Path({root!r}), None)
+_pipeline_with_citations_aside(Path({root!r}), options={{}}, progress=None)
 """
 
 
@@ -309,12 +309,13 @@ def test_build_date_comes_from_inputs_never_the_clock(mini):
            "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(mini.parent)}
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "inputs"]):
         subprocess.run(["git", "-C", str(mini), *command], check=True, env={**os.environ, **git})
-    dated = run_cli(mini, "build", env={"SOURCE_DATE_EPOCH": None, "HOME": str(mini.parent)})
+    published = {"SOURCE_DATE_EPOCH": None, "HOME": str(mini.parent), "EDITION_SITE_URL": "https://mini.test/"}
+    dated = run_cli(mini, "build", env=published)     # an address, so that there is a sitemap to date
     assert dated.returncode == 0, dated.stderr
     assert "<lastmod>2001-02-03</lastmod>" in (mini / "site" / "sitemap.xml").read_text()
     if os.geteuid() == 0:                      # a checkout owned by another user: git refuses to read it
         os.chown(mini, 4242, 4242)
-        refused = run_cli(mini, "build", env={"SOURCE_DATE_EPOCH": None, "HOME": str(mini.parent)})
+        refused = run_cli(mini, "build", env=published)
         os.chown(mini, 0, 0)
         assert_clean_failure(refused, "cannot date the build from git", "safe.directory")
         assert "<lastmod>2001-02-03</lastmod>" in (mini / "site" / "sitemap.xml").read_text()
