@@ -71,8 +71,8 @@ def report_error(exc: Exception, debug: bool) -> int:
     if debug:
         raise exc
     if isinstance(exc, BuildError):
-        print(f"error: the build stopped ({len(exc.messages)} problem(s)); site/ was left as it was:",
-              file=sys.stderr)
+        problems = sum(1 for message in exc.messages if not message.startswith("("))
+        print(f"error: the build stopped ({problems} problem(s)); site/ was left as it was:", file=sys.stderr)
         for message in exc.messages:
             print(f"  {message}", file=sys.stderr)
         if exc.hint:

@@ -49,6 +49,7 @@ import html
 import logging
 import os
 import posixpath
+import re
 import shutil
 import signal
 import stat
@@ -315,15 +316,15 @@ def remove_leftovers(out: Path, warn: Callable[[str], None] = warn_on_stderr) ->
     ``out`` itself is missing (killed between the fallback's two renames), put
     the old tree back first."""
     out = Path(out)
-    olds = sorted(out.parent.glob(glob_escape(out.name) + ".old-*"), key=lambda p: p.stat().st_mtime)
+    ours = re.compile(re.escape(out.name) + r"\.(new|old)-[a-z0-9_]{8}")     # tempfile.mkdtemp's 8 characters
+    found = sorted((p for p in out.parent.iterdir() if ours.fullmatch(p.name) and p.is_dir()),
+                   key=lambda p: p.stat().st_mtime)
+    olds = [p for p in found if ".old-" in p.name]
     if not os.path.lexists(out) and olds:
-        os.rename(olds.pop(), out)
-    for path in olds + sorted(out.parent.glob(glob_escape(out.name) + ".new-*")):
-        _remove_tree(path, warn)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+        os.rename(olds[-1], out)
+    for path in found:
+        if os.path.lexists(path):
+            _remove_tree(path, warn)
 
 
 def _remove_tree(path: Path, warn: Callable[[str], None]) -> None:

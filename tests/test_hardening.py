@@ -54,7 +54,8 @@ def leftovers(root: Path) -> list[str]:
 def test_swap_keeps_site_a_real_directory_and_cleans_leftovers_of_killed_builds(mini):
     assert run_cli(mini, "build").returncode == 0
     first = (mini / "site").stat().st_ino
-    stale_new, stale_old = mini / "site.new-k1ll3d", mini / "site.old-k1ll3d"
+    stale_new, stale_old = mini / "site.new-k1ll3d_x", mini / "site.old-k1ll3d_x"
+    (mini / "site.old-backup").mkdir()                  # not ours: left alone
     for stale in (stale_new, stale_old):                 # what a SIGKILL during MkDocs / the delete leaves
         (stale / "texts").mkdir(parents=True)
         (stale / "texts" / "page.html").write_text("half")
@@ -62,13 +63,24 @@ def test_swap_keeps_site_a_real_directory_and_cleans_leftovers_of_killed_builds(
     assert result.returncode == 0, result.stderr
     site = mini / "site"
     assert site.is_dir() and not site.is_symlink() and site.stat().st_ino != first
-    assert (site / "index.html").is_file() and leftovers(mini) == []
+    assert (site / "index.html").is_file() and leftovers(mini) == ["site.old-backup"]
+
+
+def test_another_build_writing_the_same_site_is_an_error(mini):
+    import fcntl
+    fd = os.open(mini, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert_clean_failure(run_cli(mini, "build"), "another build is writing it right now")
+    finally:
+        os.close(fd)
+    assert not (mini / "site").exists() and leftovers(mini) == []
 
 
 def test_missing_site_after_a_crash_between_the_fallback_renames_is_restored_first(mini):
     assert run_cli(mini, "build").returncode == 0
     whole = tree_digest(mini / "site")
-    os.rename(mini / "site", mini / "site.old-cr4sh")    # killed between "site aside" and "new in place"
+    os.rename(mini / "site", mini / "site.old-cr4sh000")    # killed between "site aside" and "new in place"
     from edition.site import remove_leftovers
     remove_leftovers(mini / "site")
     assert tree_digest(mini / "site") == whole and leftovers(mini) == []

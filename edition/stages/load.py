@@ -6,8 +6,9 @@ problem (``texts/<slug>/edition.yml:LINE: what is wrong``).  Every input file
 be UTF-8 (``file:line`` and byte offset) and free of the characters the model
 reserves (``file:line:column`` and code point, see ``edition.inputs``); line
 ranges of the manifest (verse, furniture, restorations, not_footnotes) must lie
-inside the witness.  A text with a problem is left out of the later stages,
-which still run on the others; the build stops after them.
+inside the witness.  A text whose manifest or witness cannot be read is left
+out of the later stages, which still run on the others (and on a text whose
+only problem is a line range); the build stops after them.
 
     texts/getty/edition.yml + texts/getty/source.txt
     -> Text(slug="getty", manifest={...}, lines=[Line(1, " Preface "), ...])
@@ -108,10 +109,7 @@ def _load_text(root: Path, path: Path, errors: list[str]) -> Text | None:
         text.lines.pop()
     text.report.lines_in = len(text.lines)
     _warn_bidi_controls(text)
-    range_errors = _check_line_ranges(text)
-    if range_errors:
-        errors.extend(range_errors)
-        return None
+    errors.extend(_check_line_ranges(text))     # the text goes on: later stages may find more
     return text
 
 

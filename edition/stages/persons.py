@@ -17,6 +17,7 @@ import re
 from ..model import TOKEN_OPEN, TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
 from ..persons import REGISTER_PATH, Match, Register, RegisterError, find_mentions, load_register, unused_overrides
 from ..pipeline import BuildError
+from .load import HINT
 
 CITATION_UNITS = re.compile(r"bibliograph|works cited|references|sources|notes", re.I)
 SNIPPET = 50
@@ -26,8 +27,7 @@ def run(edition: Edition) -> None:
     try:
         reg = load_register(edition.root)
     except RegisterError as exc:
-        raise BuildError(exc.messages, hint="fix texts/persons.yml; `python build_edition.py check --schema` "
-                         "documents its keys") from None
+        raise BuildError(exc.messages, hint=HINT) from None
     except FileNotFoundError:
         raise BuildError(f"{REGISTER_PATH}: missing; the register of persons is required",
                          hint="restore texts/persons.yml (an edition without an index of persons has a "
