@@ -49,9 +49,12 @@ def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
     print("building the edition (pipeline, pages, site)…", file=sys.stderr)
     edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
-                    only=args.text or None)
+                    only=args.text or None, cache=not args.no_cache)
     for line in summary_lines(edition):
         print(line)
+    if edition.options.get("unchanged"):
+        print("nothing changed since the last build (build/cache): the site was left as it is")
+        return 0
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
           "full reports: texts/<slug>/report.html in the site")
     return 0
@@ -119,6 +122,8 @@ def parser() -> argparse.ArgumentParser:
                    help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
     b.add_argument("--out", help="write the site here instead of site/")
     b.add_argument("--text", action="append", metavar="SLUG", help="build only this text (repeatable)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="ignore build/cache and redo everything (the result is the same, only slower)")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")

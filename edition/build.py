@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,12 +45,23 @@ def check(root: Path | str, progress=None) -> Edition:
 
 
 def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
-          progress=None, only: list[str] | None = None) -> Edition:
-    """Build the whole edition into ``out`` (default ``root/site``), atomically."""
+          progress=None, only: list[str] | None = None, cache: bool = True) -> Edition:
+    """Build the whole edition into ``out`` (default ``root/site``), atomically.
+
+    With ``cache`` (the default) nothing is redone that has not changed
+    (``edition.cache``): an unchanged edition leaves ``out`` untouched.
+    """
     from .render import build_site_model
     from .site import build_site
     root = Path(root).resolve()
-    edition = _pipeline_with_citations_aside(root, only, progress)
+    caches = _build_cache(root, Path(out) if out else root / "site", pdf, only) if cache else None
+    if caches is not None:
+        stamp = caches.unchanged()
+        if stamp is not None:
+            return Edition(root=str(root), options={"only": only, "unchanged": True,
+                                                     "summary_lines": stamp.get("summary", [])})
+        caches.started()
+    edition = _pipeline_with_citations_aside(root, only, progress, caches)
     started = time.perf_counter()
     site = build_site_model(edition)
     if progress:
@@ -58,36 +70,69 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
     build_site(site, root, Path(out) if out else None)
     if progress:
         progress("mkdocs", time.perf_counter() - started)
+    if caches is not None:
+        _save_citations(caches)
+        caches.finished(summary_lines(edition))
     return edition
 
 
-def _pipeline_with_citations_aside(root: Path, only, progress) -> Edition:
+def _build_cache(root: Path, out: Path, pdf: bool, only):
+    """The caches of one build; the key covers every input, the build date and the options."""
+    from .cache import BuildCache
+    from .site import _last_commit_time
+    date = os.environ.get("SOURCE_DATE_EPOCH") or str(_last_commit_time(root))
+    return BuildCache(root, out, [f"date={date}", f"pdf={int(bool(pdf))}", f"only={sorted(only or [])}"])
+
+
+def _save_citations(caches) -> None:
+    from . import cite
+    if set(cite._CITEPROC) - set(caches.loaded_citations):
+        caches.save_citations(dict(cite._CITEPROC))
+
+
+def _pipeline_with_citations_aside(root: Path, only, progress, caches=None) -> Edition:
     """Run the pipeline; meanwhile a second process formats the citations (citeproc is slow).
 
     The citations depend only on the manifests and the pages, known after the
-    ``units`` stage; the writer then finds them ready.  Same output, sooner.
+    first stage group (``edition.parallel``); the writer then finds them ready.
+    Same output, sooner.  With ``caches``, texts come from ``build/cache`` where
+    nothing changed, and so do the citations formatted by earlier builds.
     """
     from . import cite
-    edition = Edition(root=str(root), options={"only": only})
-    run_pipeline(edition, progress=progress, until="units")
+    from .parallel import run_texts
+    store, inputs = (caches.store, caches.inputs) if caches is not None else (None, None)
+    if caches is not None:
+        caches.loaded_citations = caches.load_citations()
+        cite.adopt_citations(caches.loaded_citations)
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    if context is None:
-        return run_pipeline(edition, progress=progress, start="footnotes")
+    if context is None or (caches is not None and caches.loaded_citations):
+        edition = run_texts(str(root), only, progress, store, inputs)
+        cite.warm_citations(edition)          # from the cache; only new citations are formatted here
+        return edition
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        formatted = pool.submit(cite.warm_citations, edition)
-        run_pipeline(edition, progress=progress, start="footnotes")
-        cite.adopt_citations(formatted.result())
+        formatted = []
+        edition = run_texts(str(root), only, progress, store, inputs,
+                            after_first_group=lambda e: formatted.append(pool.submit(cite.warm_citations, e)))
+        if formatted:
+            cite.adopt_citations(formatted[0].result())
     return edition
 
 
 def regenerate(root: Path | str):
-    """For ``serve``: rerun the pipeline and the writer, return the new Site."""
+    """For ``serve``: rerun what changed (pipeline per text, from build/cache) and the writer; return the Site."""
+    from .cache import BuildCache
     from .render import build_site_model
-    return build_site_model(load_edition(root))
+    caches = BuildCache(root, None)
+    edition = _pipeline_with_citations_aside(Path(root).resolve(), None, None, caches)
+    site = build_site_model(edition)
+    _save_citations(caches)
+    return site
 
 
 def summary_lines(edition: Edition) -> list[str]:
     """The short report printed at the end of ``build`` and ``check``."""
+    if "summary_lines" in edition.options:           # an unchanged build: the lines of the last one
+        return list(edition.options["summary_lines"])
     from .render import report_summary
     lines = []
     for text in edition.texts:
