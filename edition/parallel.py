@@ -128,6 +128,8 @@ def _run(root: str, options: dict, texts: list[Text], known: dict[str, TextResul
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     if jobs < 2 or context is None:
         return _run_here(root, options, texts, known, timings, after_first_group)
+    from .clean.hyphenation import preload
+    preload()                    # once here, inherited by every forked worker
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return _run_pooled(pool, root, options, texts, known, timings, after_first_group)
 
@@ -149,6 +151,7 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
     """One process per text, group by group; between groups the corpus vocabulary is gathered."""
     own = {stage: {slug: r.vocabularies[stage] for slug, r in known.items() if stage in r.vocabularies}
            for stage in CORPUS_STAGES}
+    counted: dict[str, dict] = {stage: {} for stage in CORPUS_STAGES}     # counted in this run
     current = {t.slug: t for t in texts}
     lookups: dict[str, dict] = {slug: {} for slug in current}
     mentions: dict[str, list] = {slug: [] for slug in current}
@@ -158,7 +161,9 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
         futures = []
         for slug, text in current.items():
             lent = {stage: {s: v for s, v in own[stage].items() if s != slug} for stage in CORPUS_STAGES}
-            futures.append(pool.submit(_group_in_worker, root, options, text, first, last, lent, next_stage))
+            ready = {stage: {slug: counted[stage][slug]} for stage in CORPUS_STAGES if slug in counted[stage]}
+            futures.append(pool.submit(_group_in_worker, root, {**options, "own_vocabularies": ready}, text,
+                                       first, last, lent, next_stage))
         errors: list[str] = []
         hint = ""
         for future in futures:
@@ -174,7 +179,7 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
             for stage, consulted in outcome["lookups"].items():
                 lookups[text.slug][stage] = consulted
             if next_stage in CORPUS_STAGES:
-                own[next_stage][text.slug] = outcome["next_vocabulary"]
+                own[next_stage][text.slug] = counted[next_stage][text.slug] = outcome["next_vocabulary"]
             mentions[text.slug].extend(outcome["mentions"])
             persons = outcome["persons"] if outcome["persons"] is not None else persons
         if errors:

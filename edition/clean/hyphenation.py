@@ -97,17 +97,25 @@ def shared_vocabularies(edition, stage: str, lines_of) -> tuple[dict[str, Vocabu
     """Each text's own vocabulary, and each text's view of the corpus (the union over the edition).
 
     Texts of the edition that are not run this time (an incremental or parallel
-    build) lend their vocabularies through ``edition.options["outside_vocabularies"][stage]``.
+    build) lend their vocabularies through ``edition.options["outside_vocabularies"][stage]``;
+    a vocabulary already counted from the same lines may be handed in as
+    ``edition.options["own_vocabularies"][stage][slug]``.
     Each text's own vocabulary and the corpus counts it consults are left in
     ``edition.options["vocabularies"][stage]`` and ``["corpus_lookups"][stage]``.
     """
-    own = {t.slug: Vocabulary.from_lines(lines_of(t)) for t in edition.texts}
+    ready = edition.options.get("own_vocabularies", {}).get(stage, {})
+    own = {t.slug: ready[t.slug] if t.slug in ready else Vocabulary.from_lines(lines_of(t)) for t in edition.texts}
     outside = edition.options.get("outside_vocabularies", {}).get(stage, {})
     corpus = Vocabulary.union([*own.values(), *(v for slug, v in outside.items() if slug not in own)])
     lookups = edition.options.setdefault("corpus_lookups", {}).setdefault(stage, {})
     edition.options.setdefault("vocabularies", {})[stage] = own
     views = {slug: CorpusView(corpus, lookups.setdefault(slug, {})) for slug in own}
     return own, views
+
+
+def preload() -> None:
+    """Load the word list now (about a second), e.g. once before worker processes are forked."""
+    _zipf("the")
 
 
 @lru_cache(maxsize=65536)
