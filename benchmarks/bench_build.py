@@ -16,11 +16,12 @@ Baseline: ``mkdocs build`` of the five ``texts/*/source.txt`` cut into ~50 KB
 Both run as fresh processes, alternating (baseline, edition, edition,
 baseline, ...) so drift in the machine affects both; each time is printed, and
 the median of the per-pair ratios edition/baseline (and no-op/edition) at the
-end.  Not a test.
+end, and the median CPU seconds of each.  Not a test.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,11 +74,22 @@ def make_baseline(work: Path, page_size: int) -> tuple[Path, int]:
     return config_file, count
 
 
-def timed(command: list[str]) -> float:
+CPU: dict[str, list[float]] = {}      # CPU seconds (user + system, all processes) per command name
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], name: str = "") -> float:
+    """Wall-clock seconds of one run (its CPU seconds are kept in ``CPU[name]``)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     elapsed = time.perf_counter() - started
+    CPU.setdefault(name, []).append(_children_cpu() - cpu)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
     return elapsed
@@ -104,7 +116,7 @@ def main() -> None:
             order = [("baseline", baseline), ("edition", edition), ("no-op", cached)]
             if pair % 2:
                 order.reverse()
-            this = {name: timed(command) for name, command in order}
+            this = {name: timed(command, name) for name, command in order}
             for name in this:
                 times[name].append(this[name])
             ratios.append(this["edition"] / this["baseline"])
@@ -117,6 +129,8 @@ def main() -> None:
               f"ratio edition/baseline {statistics.median(ratios):.2f}; "
               f"no-op {statistics.median(times['no-op']):.2f}s, ratio no-op/edition "
               f"{statistics.median(noop_ratios):.2f}")
+        print("CPU seconds (user+system, all processes; a busy machine stretches wall time, not these): " +
+              ", ".join(f"{name} {statistics.median(CPU[name]):.2f}s" for name in ("baseline", "edition", "no-op")))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ Each size is built in a fresh process, serially, without the cache
 (``EDITION_JOBS=1``), with MkDocs not strict (the hand-written pages link to
 the other four texts, which are absent).  Printed per stage: seconds, and the
 process' peak resident memory once the stage is done (the high-water mark so
-far, from ``getrusage``); then the ratio of each size to 1x.  Linear growth
+far, from ``getrusage``); then the ratio of each size to 1x.  Times are CPU
+seconds of the process (``time.process_time``), so a busy machine does not
+distort the ratios; the wall time of each size is printed too.  Linear growth
 means 20x costs about 20 times 1x.  Not a test.
 """
 from __future__ import annotations
@@ -117,24 +119,29 @@ def run_one(root: Path) -> None:
     """Build ``root`` stage by stage; print one JSON line per stage."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    from edition.build import load_edition
+    from edition.model import Edition
+    from edition.pipeline import STAGES, run_pipeline
     from edition.render import build_site_model
     from edition.site import build_site
 
     def peak_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    def report(stage: str, seconds: float) -> None:
-        print(json.dumps({"stage": stage, "seconds": round(seconds, 3), "peak_mb": round(peak_mb(), 1)}),
-              flush=True)
+    def report(stage: str, seconds: float, cpu: float) -> None:
+        print(json.dumps({"stage": stage, "seconds": round(seconds, 3), "cpu": round(cpu, 3),
+                          "peak_mb": round(peak_mb(), 1)}), flush=True)
 
-    edition = load_edition(root, progress=report)
-    started = time.perf_counter()
-    site = build_site_model(edition)
-    report("render", time.perf_counter() - started)
-    started = time.perf_counter()
-    build_site(site, root, root / "site", strict=False)
-    report("mkdocs", time.perf_counter() - started)
+    def timed(stage: str, work):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        report(stage, time.perf_counter() - wall, time.process_time() - cpu)
+        return result
+
+    edition = Edition(root=str(root), options={"only": None})
+    for name in STAGES:
+        timed(name, lambda: run_pipeline(edition, start=name, until=name))
+    site = timed("render", lambda: build_site_model(edition))
+    timed("mkdocs", lambda: build_site(site, root, root / "site", strict=False))
 
 
 def measure(k: int, work: Path) -> tuple[dict, float]:
@@ -170,16 +177,18 @@ def main() -> None:
               flush=True)
     base = args.sizes[0]
     names = list(results[base][0])
+    print("CPU seconds per stage (this process; MkDocs included), the ratio to the smallest size, and the peak "
+          "resident memory of the largest size once the stage is done:")
     header = f"{'stage':<11}" + "".join(f"{f'{k}x s':>9}" for k in args.sizes) + \
         "".join(f"{f'{k}x/{base}x':>9}" for k in args.sizes[1:]) + f"{'peak MB':>9}"
     print(header)
     for name in names:
-        times = [results[k][0][name]["seconds"] for k in args.sizes]
+        times = [results[k][0][name]["cpu"] for k in args.sizes]
         ratios = [t / times[0] if times[0] > 0.005 else float("nan") for t in times[1:]]
         peak = results[args.sizes[-1]][0][name]["peak_mb"]
         print(f"{name:<11}" + "".join(f"{t:9.2f}" for t in times) + "".join(f"{r:9.1f}" for r in ratios) +
               f"{peak:9.0f}")
-    totals = [sum(s["seconds"] for s in results[k][0].values()) for k in args.sizes]
+    totals = [sum(s["cpu"] for s in results[k][0].values()) for k in args.sizes]
     print(f"{'total':<11}" + "".join(f"{t:9.2f}" for t in totals) +
           "".join(f"{t / totals[0]:9.1f}" for t in totals[1:]))
     if not args.keep:
