@@ -152,6 +152,7 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
     own = {stage: {slug: r.vocabularies[stage] for slug, r in known.items() if stage in r.vocabularies}
            for stage in CORPUS_STAGES}
     counted: dict[str, dict] = {stage: {} for stage in CORPUS_STAGES}     # counted in this run
+    peaks = options.setdefault("worker_peak_mb", {})   # per text: the peak memory of its worker process
     current = {t.slug: t for t in texts}
     lookups: dict[str, dict] = {slug: {} for slug in current}
     mentions: dict[str, list] = {slug: [] for slug in current}
@@ -174,6 +175,7 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
                 continue
             text = outcome["text"]
             current[text.slug] = text
+            peaks[text.slug] = max(peaks.get(text.slug, 0.0), outcome["peak_mb"])
             for name, seconds in outcome["timings"].items():
                 timings[name] = timings.get(name, 0.0) + seconds
             for stage, consulted in outcome["lookups"].items():
@@ -207,7 +209,13 @@ def _group_in_worker(root, options, text, first, last, lent, next_stage) -> dict
     lookups = {stage: per_text.get(text.slug, {})
                for stage, per_text in edition.options.get("corpus_lookups", {}).items()}
     return {"text": text, "timings": timings, "lookups": lookups, "next_vocabulary": next_vocabulary,
-            "mentions": edition.mentions, "persons": edition.persons}
+            "mentions": edition.mentions, "persons": edition.persons, "peak_mb": _peak_mb()}
+
+
+def _peak_mb() -> float:
+    """This process' peak resident memory so far, in MB (Linux reports KB)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _timed_stages(edition: Edition, first: str, last: str, timings: dict[str, float]) -> None:
