@@ -54,11 +54,22 @@ class TextResult:
 
 
 def workers() -> int:
-    """Processes for the per-text work (``EDITION_JOBS`` overrides; 1 = in this process)."""
+    """Processes for the per-text work: the idle cores (``EDITION_JOBS`` overrides; 1 = in this process).
+
+    On a machine already busy a pool is slower than one process (the texts
+    travel between processes, and every worker warms its own caches), so the
+    default counts only the cores the load average leaves free.
+    """
     try:
         return max(1, int(os.environ.get("EDITION_JOBS", "")))
     except ValueError:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 1.5)))
 
 
 def run_texts(root: str, only, progress: Callable[[str, float], None] | None, store: Store | None,
