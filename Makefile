@@ -2,14 +2,14 @@
 #   make site   create .venv (pinned) and build the whole edition into site/
 #   make test   create .venv (pinned) and run the test suite
 # Also: make check (validate sources, write nothing), make serve (live preview),
-#       make bench (HTML build time against a plain mkdocs build), make clean.
+#       make bench (HTML build time against a plain mkdocs build; also bench-scale, bench-serve), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all site test check serve bench venv clean sysdeps
+.PHONY: all site test check serve bench bench-scale bench-serve venv clean sysdeps
 
 all: site
 
@@ -44,6 +44,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py
+
+# How the build grows with a text's size (Getty at 1x, 5x, 20x), and edit-to-preview latency of serve.
+bench-scale: $(STAMP)
+	$(PY) benchmarks/bench_scale.py
+
+bench-serve: $(STAMP)
+	$(PY) benchmarks/bench_serve.py
 
 clean:
 	rm -rf build site.new-* site.old-*

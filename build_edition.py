@@ -86,13 +86,16 @@ def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
     print("building the edition (pipeline, pages, site)…", file=sys.stderr)
     edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
-                    site_url=args.site_url)
-    if not edition.options.get("site_url"):
+                    site_url=args.site_url, cache=not args.no_cache)
+    if edition.options.get("site_url") == "" and not edition.options.get("unchanged"):
         print("note: no published address is set (build --site-url URL, EDITION_SITE_URL, or site_url in "
               "mkdocs.yml): citations use the address the reader has open; no canonical links, sitemap or "
               "robots.txt were written", file=sys.stderr)
     for line in summary_lines(edition):
         print(line)
+    if edition.options.get("unchanged"):
+        print("nothing changed since the last build (build/cache): the site was left as it is")
+        return 0
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
           "full reports: texts/<slug>/report.html in the site")
     return 0
@@ -168,6 +171,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--site-url", metavar="URL",
                    help="the address the site will be published at (overrides EDITION_SITE_URL and site_url in "
                         "mkdocs.yml); citations, canonical links and the sitemap use it")
+    b.add_argument("--no-cache", action="store_true",
+                   help="ignore build/cache and redo everything (the result is the same, only slower)")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")

@@ -3,8 +3,11 @@
     .venv/bin/python benchmarks/bench_build.py [--pairs 5] [--page-kb 50]
     (or: make bench)
 
-Edition:  ``build_edition.py build --no-pdf --out <tmp>`` (the whole pipeline,
-          the writer, MkDocs with the edition's theme and hooks).
+Edition:  ``build_edition.py build --no-pdf --no-cache --out <tmp>`` (a full
+          build: the whole pipeline, the writer, MkDocs with the edition's theme
+          and hooks; nothing taken from build/cache).
+No-op:    ``build_edition.py build --no-pdf --out <tmp>`` run twice; the second
+          run (nothing changed) is timed against the full build of its pair.
 Baseline: ``mkdocs build`` of the five ``texts/*/source.txt`` cut into ~50 KB
           Markdown pages (raw text, nothing escaped), with the same theme,
           custom_dir, CSS and Markdown extensions and the search plugin on, but
@@ -12,11 +15,13 @@ Baseline: ``mkdocs build`` of the five ``texts/*/source.txt`` cut into ~50 KB
 
 Both run as fresh processes, alternating (baseline, edition, edition,
 baseline, ...) so drift in the machine affects both; each time is printed, and
-the median of the per-pair ratios edition/baseline at the end.  Not a test.
+the median of the per-pair ratios edition/baseline (and no-op/edition) at the
+end, and the median CPU seconds of each.  Not a test.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -69,11 +74,22 @@ def make_baseline(work: Path, page_size: int) -> tuple[Path, int]:
     return config_file, count
 
 
-def timed(command: list[str]) -> float:
+CPU: dict[str, list[float]] = {}      # CPU seconds (user + system, all processes) per command name
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], name: str = "") -> float:
+    """Wall-clock seconds of one run (its CPU seconds are kept in ``CPU[name]``)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     elapsed = time.perf_counter() - started
+    CPU.setdefault(name, []).append(_children_cpu() - cpu)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
     return elapsed
@@ -89,23 +105,32 @@ def main() -> None:
         work = Path(tmp)
         config_file, pages = make_baseline(work / "baseline", args.page_kb * 1000)
         baseline = [PYTHON, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file)]
-        edition = [PYTHON, str(ROOT / "build_edition.py"), "build", "--no-pdf",
+        edition = [PYTHON, str(ROOT / "build_edition.py"), "build", "--no-pdf", "--no-cache",
                    "--out", str(work / "edition" / "site")]
+        cached = [PYTHON, str(ROOT / "build_edition.py"), "build", "--no-pdf",
+                  "--out", str(work / "cached" / "site")]
+        timed(cached)                                   # fills build/cache and the stamp of cached/site
         print(f"baseline: {pages} raw pages of ~{args.page_kb} KB; {args.pairs} pairs, alternating")
-        ratios, times = [], {"baseline": [], "edition": []}
+        ratios, noop_ratios, times = [], [], {"baseline": [], "edition": [], "no-op": []}
         for pair in range(args.pairs):
-            order = [("baseline", baseline), ("edition", edition)]
+            order = [("baseline", baseline), ("edition", edition), ("no-op", cached)]
             if pair % 2:
                 order.reverse()
-            this = {name: timed(command) for name, command in order}
+            this = {name: timed(command, name) for name, command in order}
             for name in this:
                 times[name].append(this[name])
             ratios.append(this["edition"] / this["baseline"])
+            noop_ratios.append(this["no-op"] / this["edition"])
             print(f"pair {pair + 1}: baseline {this['baseline']:6.2f}s  edition {this['edition']:6.2f}s  "
-                  f"ratio {ratios[-1]:.2f}", flush=True)
+                  f"ratio {ratios[-1]:.2f}  | no-op {this['no-op']:5.2f}s ratio {noop_ratios[-1]:.2f}",
+                  flush=True)
         print(f"median: baseline {statistics.median(times['baseline']):.2f}s, "
               f"edition {statistics.median(times['edition']):.2f}s, "
-              f"ratio edition/baseline {statistics.median(ratios):.2f}")
+              f"ratio edition/baseline {statistics.median(ratios):.2f}; "
+              f"no-op {statistics.median(times['no-op']):.2f}s, ratio no-op/edition "
+              f"{statistics.median(noop_ratios):.2f}")
+        print("CPU seconds (user+system, all processes; a busy machine stretches wall time, not these): " +
+              ", ".join(f"{name} {statistics.median(CPU[name]):.2f}s" for name in ("baseline", "edition", "no-op")))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -46,20 +45,30 @@ def check(root: Path | str, progress=None, only: list[str] | None = None) -> Edi
 
 
 def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
-          progress=None, site_url: str | None = None) -> Edition:
+          progress=None, site_url: str | None = None, cache: bool = True) -> Edition:
     """Build the whole edition into ``out`` (default ``root/site``), atomically.
 
     Always every text: the shared pages (home, method, persons, data) need all
     of them (``check --text`` checks a few texts quickly).
     ``site_url``: the published address (else ``EDITION_SITE_URL``, else mkdocs.yml; see
-    ``edition.metadata``); ``edition.options["site_url"]`` says which one was used ("" for none)."""
+    ``edition.metadata``); ``edition.options["site_url"]`` says which one was used ("" for none).
+    With ``cache`` (the default) nothing is redone that has not changed
+    (``edition.cache``): an unchanged edition leaves ``out`` untouched.
+    """
     from .metadata import load_metadata, resolve_site_url
     from .render import build_site_model
     from .site import build_site
     root = Path(root).resolve()
     address = resolve_site_url(root, site_url)
+    caches = _build_cache(root, Path(out) if out else root / "site", pdf, address) if cache else None
+    if caches is not None:
+        stamp = caches.unchanged()
+        if stamp is not None:
+            return Edition(root=str(root), options={"unchanged": True, "site_url": address,
+                                                     "summary_lines": stamp.get("summary", [])})
+        caches.started()
     options = {"site_url": address, "edition_meta": load_metadata(root)}
-    edition = _pipeline_with_citations_aside(root, options, progress)
+    edition = _pipeline_with_citations_aside(root, options, progress, caches)
     started = time.perf_counter()
     site = build_site_model(edition)
     if progress:
@@ -68,49 +77,79 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
     build_site(site, root, Path(out) if out else None, site_url=address)
     if progress:
         progress("mkdocs", time.perf_counter() - started)
+    if caches is not None:
+        _save_citations(caches)
+        caches.finished(summary_lines(edition))
     return edition
 
 
-def _pipeline_with_citations_aside(root: Path, options: dict, progress) -> Edition:
+def _build_cache(root: Path, out: Path, pdf: bool, site_url: str):
+    """The caches of one build; the key covers every input, the build date and the options."""
+    from .cache import BuildCache
+    from .site import build_epoch
+    return BuildCache(root, out, [f"date={build_epoch(root)}", f"pdf={int(bool(pdf))}", f"site_url={site_url}"])
+
+
+def _save_citations(caches) -> None:
+    from . import cite
+    if set(cite._CITEPROC) - set(caches.loaded_citations):
+        caches.save_citations(dict(cite._CITEPROC))
+
+
+def _pipeline_with_citations_aside(root: Path, options: dict, progress, caches=None) -> Edition:
     """Run the pipeline; meanwhile a second process formats the citations (citeproc is slow).
 
     The citations depend only on the manifests and the pages, known after the
-    ``units`` stage; the writer then finds them ready.  Same output, sooner.
-    The worker dies with the build (``_citation_worker``); if it fails, the
+    first stage group (``edition.parallel``); the writer then finds them ready.
+    Same output, sooner.  With ``caches``, texts come from ``build/cache`` where
+    nothing changed, and so do the citations formatted by earlier builds.
+    The worker dies with the build (``edition.processes``); if it fails, the
     citations are formatted here instead.
     """
     from . import cite
-    edition = Edition(root=str(root), options=dict(options))
-    run_pipeline(edition, progress=progress, until="units", defer_errors=True)
-    if edition.errors or "fork" not in multiprocessing.get_all_start_methods():
-        return run_pipeline(edition, progress=progress, start="footnotes")
+    from .parallel import run_texts
+    store, inputs = (caches.store, caches.inputs) if caches is not None else (None, None)
+    if caches is not None:
+        caches.loaded_citations = caches.load_citations()
+        cite.adopt_citations(caches.loaded_citations)
+    if "fork" not in multiprocessing.get_all_start_methods() or (caches is not None and caches.loaded_citations):
+        edition = run_texts(str(root), None, progress, store, inputs, options=options)
+        cite.warm_citations(edition)          # from the cache; only new citations are formatted here
+        return edition
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_citation_worker, args=(edition, send, os.getpid()),
-                             name="edition-citations", daemon=True)
-    worker.start()
-    send.close()
+    workers: list = []
+
+    def start_worker(joined: Edition) -> None:
+        receive, send = context.Pipe(duplex=False)
+        worker = context.Process(target=_citation_worker, args=(joined, send, os.getpid()),
+                                 name="edition-citations", daemon=True)
+        worker.start()
+        send.close()
+        workers.append((worker, receive))
+
     try:
-        run_pipeline(edition, progress=progress, start="footnotes")
-        try:
-            ok, results = receive.recv()
-        except EOFError:                       # the worker died: format here
-            ok, results = False, None
+        edition = run_texts(str(root), None, progress, store, inputs, after_first_group=start_worker,
+                            options=options)
+        results, ok = None, False
+        if workers:
+            try:
+                ok, results = workers[0][1].recv()
+            except EOFError:                   # the worker died: format here
+                ok, results = False, None
         cite.adopt_citations(results if ok else cite.warm_citations(edition))
     finally:                                   # also on errors, Ctrl-C and SIGTERM: never leave it behind
-        receive.close()
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
+        for worker, receive in workers:
+            receive.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
     return edition
 
 
 def _citation_worker(edition: Edition, send, parent: int) -> None:
     """The citation process: dies with its parent, leaves signals to it, sends its results."""
-    _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)      # Ctrl-C reaches the whole group: the parent decides
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    from .processes import die_with_parent
+    die_with_parent(parent)
     from . import cite
     try:
         message = (True, cite.warm_citations(edition))
@@ -124,30 +163,24 @@ def _citation_worker(edition: Edition, send, parent: int) -> None:
         send.close()
 
 
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG),
-    even by SIGKILL; then make sure the parent did not die before we asked."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):          # not Linux: the parent kills us in its `finally`
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def regenerate(root: Path | str):
-    """For ``serve``: rerun the pipeline and the writer, return the new Site."""
+    """For ``serve``: rerun what changed (pipeline per text, from build/cache) and the writer; return the Site."""
+    from .cache import BuildCache
+    from .metadata import load_metadata, resolve_site_url
     from .render import build_site_model
-    return build_site_model(load_edition(root))
+    root = Path(root).resolve()
+    caches = BuildCache(root, None)
+    options = {"site_url": resolve_site_url(root, None), "edition_meta": load_metadata(root)}
+    edition = _pipeline_with_citations_aside(root, options, None, caches)
+    site = build_site_model(edition)
+    _save_citations(caches)
+    return site
 
 
 def summary_lines(edition: Edition) -> list[str]:
     """The short report printed at the end of ``build`` and ``check``."""
+    if "summary_lines" in edition.options:           # an unchanged build: the lines of the last one
+        return list(edition.options["summary_lines"])
     from .render import report_summary
     lines = []
     for text in edition.texts:

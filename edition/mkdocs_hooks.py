@@ -223,18 +223,18 @@ def _url_index(files) -> dict:
 def _check_link(url: str, page, config, files) -> None:
     links = config.validation.links
     src = page.file.src_uri
-    scheme, netloc, path, _query, anchor = urlsplit(url)
-    if scheme or netloc:
+    kind, target, anchor, path = _resolved(url, posixpath.dirname(page.file.url))
+    if kind == "external":
         return
-    if url.startswith(("/", "\\")):
+    if kind == "absolute":
         log.log(links.absolute_links,
                 f"Doc file '{src}' contains an absolute link '{url}'; the edition needs relative links.")
         return
-    if not path:
-        if anchor:
-            page.links_to_anchors.setdefault(page.file, {}).setdefault(anchor, url)
+    if kind == "anchor":
+        page.links_to_anchors.setdefault(page.file, {}).setdefault(anchor, url)
         return
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.url), unquote(path)))
+    if kind == "none":
+        return
     target_file = _url_index(files).get(target)
     if target_file is None:
         level = links.not_found if posixpath.splitext(path)[1] else links.unrecognized_links
@@ -243,3 +243,22 @@ def _check_link(url: str, page, config, files) -> None:
         return
     if anchor:
         page.links_to_anchors.setdefault(target_file, {}).setdefault(anchor, url)
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolved(url: str, base: str) -> tuple[str, str, str, str]:
+    """``(kind, site path of the target, anchor, path as written)`` of a link found on a page in ``base``.
+
+    The same person or passage link recurs on many pages: it is parsed once.
+
+    >>> _resolved("../../persons/y.html#yezhov-nikolai", "texts/getty")
+    ('file', 'persons/y.html', 'yezhov-nikolai', '../../persons/y.html')
+    """
+    scheme, netloc, path, _query, anchor = urlsplit(url)
+    if scheme or netloc:
+        return "external", "", "", path
+    if url.startswith(("/", "\\")):
+        return "absolute", "", "", path
+    if not path:
+        return ("anchor" if anchor else "none"), "", anchor, path
+    return "file", posixpath.normpath(posixpath.join(base, unquote(path))), anchor, path

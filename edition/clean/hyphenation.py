@@ -71,6 +71,53 @@ class Vocabulary:
         return self.counts.get(f"{first}{second}".lower(), 0)
 
 
+class CorpusView(Vocabulary):
+    """The corpus as one text sees it: every count it consults is written to ``record``.
+
+    A cached text result stays valid for a changed corpus as long as every
+    count it consulted is unchanged (``edition.parallel`` checks this).
+    """
+
+    def __init__(self, corpus: Vocabulary, record: dict[str, int]):
+        super().__init__(corpus.counts)
+        self.record = record
+
+    def hyphenated(self, first: str, second: str) -> int:
+        key = f"{first}-{second}".lower()
+        self.record[key] = n = self.counts.get(key, 0)
+        return n
+
+    def joined(self, first: str, second: str) -> int:
+        key = f"{first}{second}".lower()
+        self.record[key] = n = self.counts.get(key, 0)
+        return n
+
+
+def shared_vocabularies(edition, stage: str, lines_of) -> tuple[dict[str, Vocabulary], dict[str, CorpusView]]:
+    """Each text's own vocabulary, and each text's view of the corpus (the union over the edition).
+
+    Texts of the edition that are not run this time (an incremental or parallel
+    build) lend their vocabularies through ``edition.options["outside_vocabularies"][stage]``;
+    a vocabulary already counted from the same lines may be handed in as
+    ``edition.options["own_vocabularies"][stage][slug]``.
+    Each text's own vocabulary and the corpus counts it consults are left in
+    ``edition.options["vocabularies"][stage]`` and ``["corpus_lookups"][stage]``.
+    """
+    ready = edition.options.get("own_vocabularies", {}).get(stage, {})
+    own = {t.slug: ready[t.slug] if t.slug in ready else Vocabulary.from_lines(lines_of(t)) for t in edition.texts}
+    outside = edition.options.get("outside_vocabularies", {}).get(stage, {})
+    corpus = Vocabulary.union([*own.values(), *(v for slug, v in outside.items() if slug not in own)])
+    lookups = edition.options.setdefault("corpus_lookups", {}).setdefault(stage, {})
+    edition.options.setdefault("vocabularies", {})[stage] = own
+    views = {slug: CorpusView(corpus, lookups.setdefault(slug, {})) for slug in own}
+    return own, views
+
+
+def preload() -> None:
+    """Load the word list now (about a second), e.g. once before worker processes are forked."""
+    _zipf("the")
+
+
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..clean.hyphenation import Vocabulary, join_lines
+from ..clean.hyphenation import Vocabulary, join_lines, shared_vocabularies
 from ..clean.inline import decode
 from ..clean.junk import strip_line_end_junk
 from ..model import Block, Edition, Line, Text, Unit
@@ -22,13 +22,17 @@ TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
 def run(edition: Edition) -> None:
-    own_vocabularies, corpus = Vocabulary.per_text(
-        edition.texts, lambda t: (line.text for u in t.units for line in u.lines))
+    own_vocabularies, corpora = shared_vocabularies(edition, "paragraphs", vocabulary_lines)
     for text in edition.texts:
-        own = own_vocabularies[text.slug]
+        own, corpus = own_vocabularies[text.slug], corpora[text.slug]
         for unit in text.units:
             unit.blocks = list(_blocks(text, unit, own, corpus))
             unit.lines = []
+
+
+def vocabulary_lines(text: Text):
+    """The lines a text's hyphenation evidence is counted from (see ``Vocabulary``)."""
+    return (line.text for u in text.units for line in u.lines)
 
 
 def split_blocks(lines: list[Line]) -> list[list[Line]]:

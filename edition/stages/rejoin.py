@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..clean.hyphenation import Vocabulary, join_decision
+from ..clean.hyphenation import join_decision, shared_vocabularies
 from ..model import TOKEN_RE, Block, Edition, plain
 
 SENTENCE_END = tuple(".!?:;…")
@@ -31,10 +31,9 @@ FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
 
 
 def run(edition: Edition) -> None:
-    own_vocabularies, corpus = Vocabulary.per_text(
-        edition.texts, lambda t: (b.plain() for u in t.units for b in u.blocks if b.kind == "para"))
+    own_vocabularies, corpora = shared_vocabularies(edition, "rejoin", vocabulary_lines)
     for text in edition.texts:
-        own = own_vocabularies[text.slug]
+        own, corpus = own_vocabularies[text.slug], corpora[text.slug]
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         for unit in text.units:
@@ -48,6 +47,11 @@ def run(edition: Edition) -> None:
                 else:
                     out.append(block)
             unit.blocks = out
+
+
+def vocabulary_lines(text):
+    """The paragraphs a text's hyphenation evidence is counted from here (see ``Vocabulary``)."""
+    return (b.plain() for u in text.units for b in u.blocks if b.kind == "para")
 
 
 def _tail(block: Block) -> str:

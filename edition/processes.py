@@ -1,0 +1,31 @@
+"""Child processes that never outlive the build.
+
+Every process the build forks (the citation worker, the per-text pool) calls
+``die_with_parent(os.getppid())`` first: Linux then kills it when the build
+dies, even by SIGKILL, so no worker is left blocked on a pipe.
+
+    pool = ProcessPoolExecutor(2, mp_context=fork, initializer=die_with_parent, initargs=(os.getpid(),))
+"""
+from __future__ import annotations
+
+import os
+import signal
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG),
+    even by SIGKILL; then make sure the parent did not die before we asked.  Ctrl-C
+    reaches the whole process group: the parent decides, so workers ignore it."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):          # not Linux: the parent kills us in its `finally`
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    if os.getppid() != parent:
+        os._exit(1)

@@ -1,0 +1,201 @@
+"""Incremental, cached and parallel builds give the same site as a plain one (issue 13).
+
+A small project (three real texts: Furr, its abridged printing, Medvedev; the
+real register, templates and docs) is built once per module; each test then
+builds again and compares trees byte for byte.
+
+- a build with nothing changed writes nothing (every mtime and hash unchanged);
+- an edit to one text's manifest reruns only that text's pipeline, changes only
+  the pages that show it (its own pages, the persons pages, the search index,
+  the sitemap...), and the result equals a clean build without any cache;
+- parallel (a process per text) equals serial, byte for byte;
+- broken cache entries (truncated, garbage) are ignored and rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edition.build import build
+from edition.cache import Store, tree_fingerprint, write_atomically
+from edition.clean.hyphenation import Vocabulary
+from edition.model import Text
+from edition.parallel import TextResult, _inconsistent
+
+REPO = Path(__file__).resolve().parent.parent
+TEXTS = ("furr", "furr-abridged", "medvedev")
+EDIT_LINE = 500          # texts/medvedev/source.txt:500, a paragraph naming Trotsky and Zinovyev
+
+
+def make_project(dest: Path) -> Path:
+    root = dest / "project"
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root)
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("generated"))
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "edition").mkdir()
+    shutil.copy(REPO / "edition" / "mkdocs_hooks.py", root / "edition")
+    (root / "texts").mkdir()
+    register = (REPO / "texts" / "persons.yml").read_text(encoding="utf-8").splitlines(keepends=True)
+    others = tuple(f"  - {{text: {slug}," for slug in ("khlevniuk", "getty"))    # overrides of absent texts
+    (root / "texts" / "persons.yml").write_text("".join(l for l in register if not l.startswith(others)),
+                                                encoding="utf-8")
+    for slug in TEXTS:
+        shutil.copytree(REPO / "texts" / slug, root / "texts" / slug)
+    for shared in ("edition.yml", "lexicon.yml"):               # the edition's own data, where there is some
+        if (REPO / "texts" / shared).is_file():
+            shutil.copy(REPO / "texts" / shared, root / "texts")
+    method = root / "docs" / "method.md"            # the method page links to Getty's data file
+    method.write_text(method.read_text(encoding="utf-8").replace("data/getty.jsonl", "data/furr.jsonl"),
+                      encoding="utf-8")
+    return root
+
+
+def snapshot(directory: Path) -> dict[str, tuple[int, str]]:
+    return {p.relative_to(directory).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def digests(directory: Path) -> dict[str, str]:
+    return {path: digest for path, (_, digest) in snapshot(directory).items()}
+
+
+@pytest.fixture(scope="module")
+def date():
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    yield
+    if saved is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, date) -> Path:
+    root = make_project(tmp_path_factory.mktemp("incremental"))
+    edition = build(root, root / "site")
+    assert edition.options["texts_run"] == list(TEXTS) or set(edition.options["texts_run"]) == set(TEXTS)
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean_build(project, tmp_path_factory) -> dict[str, str]:
+    """The project as it is, built with no cache, one process: the reference."""
+    out = tmp_path_factory.mktemp("clean") / "site"
+    saved = os.environ.get("EDITION_JOBS")
+    os.environ["EDITION_JOBS"] = "1"
+    try:
+        build(project, out, cache=False)
+    finally:
+        os.environ.pop("EDITION_JOBS") if saved is None else os.environ.__setitem__("EDITION_JOBS", saved)
+    return digests(out)
+
+
+def test_a_build_with_nothing_changed_writes_nothing(project):
+    site = project / "site"
+    before = snapshot(site)
+    inode = site.stat().st_ino
+    edition = build(project, site)
+    assert edition.options.get("unchanged") is True
+    assert snapshot(site) == before                  # every file: same mtime, same bytes
+    assert site.stat().st_ino == inode               # not even swapped for a copy
+
+
+def test_a_touched_site_is_rebuilt(project):
+    """The stamp covers the tree: a file changed in site/ by hand is put right by the next build."""
+    site = project / "site"
+    target = site / "texts" / "furr" / "index.html"
+    original = target.read_bytes()
+    target.write_bytes(b"edited by hand")
+    edition = build(project, site)
+    assert not edition.options.get("unchanged")
+    assert edition.options["texts_run"] == []        # the texts themselves come from the cache
+    assert target.read_bytes() == original
+
+
+def test_parallel_equals_serial(project, clean_build, tmp_path):
+    saved = os.environ.get("EDITION_JOBS")
+    os.environ["EDITION_JOBS"] = "3"
+    try:
+        out = tmp_path / "site"
+        edition = build(project, out, cache=False)
+    finally:
+        os.environ.pop("EDITION_JOBS") if saved is None else os.environ.__setitem__("EDITION_JOBS", saved)
+    assert set(edition.options["texts_run"]) == set(TEXTS)
+    assert digests(out) == clean_build
+
+
+def test_an_edit_to_one_text_reruns_only_that_text(project, clean_build, tmp_path):
+    manifest = project / "texts" / "medvedev" / "edition.yml"
+    before_text = manifest.read_text(encoding="utf-8")
+    before_site = digests(project / "site")
+    assert before_site == clean_build
+    edited = before_text.replace(
+        "emendations:\n",
+        "emendations:\n"
+        f'  - {{line: {EDIT_LINE}, original: "Gubkom which", replacement: "Gubkom, which", '
+        'why: "test: a comma restored"}\n', 1)
+    assert edited != before_text
+    manifest.write_text(edited, encoding="utf-8")
+    try:
+        edition = build(project, project / "site")
+        assert edition.options["texts_run"] == ["medvedev"]
+        after = digests(project / "site")
+        reference = tmp_path / "reference"
+        build(project, reference, cache=False)
+        assert after == digests(reference)                         # same as a clean build, byte for byte
+        changed = {path for path in after if after[path] != before_site.get(path)}
+        assert any(path.startswith("texts/medvedev/") for path in changed)
+        assert not any(path.startswith(("texts/furr/", "texts/furr-abridged/")) for path in changed), changed
+        page = next(p for p in changed if p.startswith("texts/medvedev/") and p.endswith(".html")
+                    and "Gubkom, which" in (project / "site" / p).read_text(encoding="utf-8"))
+        assert page
+    finally:
+        manifest.write_text(before_text, encoding="utf-8")
+    edition = build(project, project / "site")                     # back as it was: from the cache
+    assert edition.options["texts_run"] == []
+    assert digests(project / "site") == clean_build
+
+
+def test_broken_cache_entries_are_ignored(project, clean_build, tmp_path):
+    entries = sorted((project / "build" / "cache" / "pipeline").glob("*.pickle"))
+    assert len(entries) >= len(TEXTS)
+    for n, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if n % 2 else b"not a pickle")
+    out = tmp_path / "site"
+    edition = build(project, out)
+    assert set(edition.options["texts_run"]) == set(TEXTS)
+    assert digests(out) == clean_build
+
+
+def test_store_round_trip_and_misses(tmp_path):
+    store = Store(tmp_path)
+    store.save("k", "a", "1" * 8, {"x": 1})
+    assert store.load("k", "a", "1" * 8) == {"x": 1}
+    assert store.load("k", "a", "2" * 8) is None                    # another key
+    path = tmp_path / "k" / f"a-{'1' * 8}.pickle"
+    write_atomically(path, b"\x80\x05garbage")
+    assert store.load("k", "a", "1" * 8) is None
+    assert tree_fingerprint(tmp_path / "nowhere") is None
+
+
+def _result(slug: str, vocabulary: dict, consulted: dict) -> TextResult:
+    text = Text(slug=slug, manifest={}, manifest_path="", source_path="")
+    return TextResult(text, vocabularies={"paragraphs": Vocabulary(vocabulary), "rejoin": Vocabulary({})},
+                      lookups={"paragraphs": consulted, "rejoin": {}})
+
+
+def test_a_cached_text_reruns_when_a_count_it_consulted_changes():
+    """B consulted 'co-operation' (1, from A); A no longer has it, so B must run again; C consulted nothing."""
+    a = _result("a", {}, {})
+    b = _result("b", {"cooperation": 2}, {"co-operation": 1, "cooperation": 2})
+    c = _result("c", {"word": 1}, {})
+    assert _inconsistent({"a": a, "b": b, "c": c}, ["a", "b", "c"]) == {"b"}
+    a_before = _result("a", {"co-operation": 1}, {})
+    assert _inconsistent({"a": a_before, "b": b, "c": c}, ["a", "b", "c"]) == set()
