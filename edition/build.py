@@ -64,6 +64,8 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
     if caches is not None:
         stamp = caches.unchanged()
         if stamp is not None:
+            from .site import clean_leftovers
+            clean_leftovers(Path(out) if out else root / "site")
             return Edition(root=str(root), options={"unchanged": True, "site_url": address,
                                                      "summary_lines": stamp.get("summary", [])})
         caches.started()

@@ -72,14 +72,14 @@ def digest_files(root: Path, rels) -> str:
     h = hashlib.sha256()
     for rel in rels:
         for path in _files(root, rel):
-            h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            h.update(os.fsencode(path.relative_to(root).as_posix()) + b"\0")
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
 def combine(*parts: str) -> str:
     """One key from several (order matters)."""
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256(os.fsencode("\0".join(parts))).hexdigest()
 
 
 @dataclass
@@ -206,12 +206,12 @@ def tree_fingerprint(folder: Path) -> str | None:
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             st = os.stat(path)
-            h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8"))
+            h.update(os.fsencode(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return h.hexdigest()
 
 
 def _stamp_path(cache_dir: Path, out: Path) -> Path:
-    return Path(cache_dir) / "site" / (hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:24] + ".json")
+    return Path(cache_dir) / "site" / (hashlib.sha256(os.fsencode(str(Path(out).resolve()))).hexdigest()[:24] + ".json")
 
 
 def up_to_date(cache_dir: Path, out: Path, key: str) -> dict | None:

@@ -114,6 +114,14 @@ def build_site(site: Site, root: Path, out: Path | None = None, strict: bool = T
     return out
 
 
+def clean_leftovers(out: Path, warn: Callable[[str], None] = warn_on_stderr) -> None:
+    """What a build that writes nothing still does: remove the leftovers of killed builds beside ``out``."""
+    out = Path(out).resolve()
+    if out.parent.is_dir():
+        with _one_build_at_a_time(out):
+            remove_leftovers(out, warn)
+
+
 def page_source(page: Page) -> str:
     """The ``.md`` source MkDocs gets for a generated page: front matter, then its HTML."""
     meta = {

@@ -59,7 +59,12 @@ def test_swap_keeps_site_a_real_directory_and_cleans_leftovers_of_killed_builds(
     for stale in (stale_new, stale_old):                 # what a SIGKILL during MkDocs / the delete leaves
         (stale / "texts").mkdir(parents=True)
         (stale / "texts" / "page.html").write_text("half")
-    result = run_cli(mini, "build")
+    result = run_cli(mini, "build")                      # nothing changed: no new tree, but no leftovers
+    assert result.returncode == 0, result.stderr
+    assert (mini / "site").stat().st_ino == first and leftovers(mini) == ["site.old-backup"]
+    for stale in (stale_new, stale_old):
+        (stale / "texts").mkdir(parents=True)
+    result = run_cli(mini, "build", "--no-cache")         # a new tree swapped in
     assert result.returncode == 0, result.stderr
     site = mini / "site"
     assert site.is_dir() and not site.is_symlink() and site.stat().st_ino != first
@@ -141,7 +146,7 @@ def test_an_old_site_that_cannot_be_deleted_is_a_warning_not_a_failure(mini, mon
     assert "the next build tries again" in warnings[0]
     assert [n for n in leftovers(mini) if n.startswith("site.old-")]
     monkeypatch.setattr(site_module.shutil, "rmtree", real_rmtree)
-    build(mini)                                         # ... and it does
+    build(mini)                                         # ... and it does (nothing else to do: no new tree)
     assert leftovers(mini) == [] and site is not None
 
 
