@@ -118,11 +118,14 @@ def _pipeline_with_citations_aside(root: Path, only, progress, caches=None) -> E
     return edition
 
 
+_SERVED: dict = {}       # serve: the newest cache entries, kept as objects between rebuilds
+
+
 def regenerate(root: Path | str):
     """For ``serve``: rerun what changed (pipeline per text, from build/cache) and the writer; return the Site."""
     from .cache import BuildCache
     from .render import build_site_model
-    caches = BuildCache(root, None)
+    caches = BuildCache(root, None, memory=_SERVED)
     edition = _pipeline_with_citations_aside(Path(root).resolve(), None, None, caches)
     site = build_site_model(edition)
     _save_citations(caches)
