@@ -165,13 +165,16 @@ def _citation_worker(edition: Edition, send, parent: int) -> None:
         send.close()
 
 
+_SERVED: dict = {}       # serve: the newest cache entries, kept as objects between rebuilds
+
+
 def regenerate(root: Path | str):
     """For ``serve``: rerun what changed (pipeline per text, from build/cache) and the writer; return the Site."""
     from .cache import BuildCache
     from .metadata import load_metadata, resolve_site_url
     from .render import build_site_model
     root = Path(root).resolve()
-    caches = BuildCache(root, None)
+    caches = BuildCache(root, None, memory=_SERVED)
     options = {"site_url": resolve_site_url(root, None), "edition_meta": load_metadata(root)}
     edition = _pipeline_with_citations_aside(root, options, None, caches)
     site = build_site_model(edition)

@@ -120,14 +120,19 @@ class Store:
 
     MAGIC = "edition-cache"
 
-    def __init__(self, directory: Path | str):
+    def __init__(self, directory: Path | str, memory: dict | None = None):
+        """``memory``: a dict kept by a long-running process (``serve``) across builds; it holds the
+        newest entry of each (kind, name) as objects, so an unchanged text is not even unpickled."""
         self.directory = Path(directory)
+        self.memory = memory
 
     def _path(self, kind: str, name: str, key: str) -> Path:
         return self.directory / kind / f"{name}-{key}.pickle"
 
     def load(self, kind: str, name: str, key: str):
         """The stored payload, or None (missing, truncated, corrupt, or written for another key)."""
+        if self.memory is not None and self.memory.get((kind, name), (None,))[0] == key:
+            return self.memory[(kind, name)][1]
         path = self._path(kind, name, key)
         try:
             with open(path, "rb") as f, _no_gc():
@@ -140,6 +145,8 @@ class Store:
             os.utime(path)          # recently used: kept by prune()
         except OSError:
             pass
+        if self.memory is not None:
+            self.memory[(kind, name)] = (key, payload)
         return payload
 
     def save(self, kind: str, name: str, key: str, payload) -> None:
@@ -148,6 +155,8 @@ class Store:
             data = pickle.dumps((self.MAGIC, key, payload), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomically(path, data)
         self.prune(kind, name)
+        if self.memory is not None:
+            self.memory[(kind, name)] = (key, payload)
 
     def prune(self, kind: str, name: str, keep: int = KEEP_PER_NAME) -> None:
         """Keep the ``keep`` most recently used entries of ``name``; the rest are deleted."""
@@ -251,11 +260,12 @@ class BuildCache:
         cache.finished(summary)            # remember the key and the tree written
     """
 
-    def __init__(self, root: Path | str, out: Path | str | None, options: list[str] = ()):
+    def __init__(self, root: Path | str, out: Path | str | None, options: list[str] = (),
+                 memory: dict | None = None):
         self.root = Path(root).resolve()
         self.out = Path(out).resolve() if out else None
         self.directory = self.root / "build" / "cache"
-        self.store = Store(self.directory)
+        self.store = Store(self.directory, memory)
         self.inputs = Inputs.scan(self.root)
         self.key = self.inputs.build_key(*options)
 

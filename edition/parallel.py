@@ -13,9 +13,15 @@ corpus count it consulted (``CorpusView``).  A stored result is used when its
 key matches *and* every count it consulted is still the same in today's
 corpus; otherwise the text runs again.  The texts that run are run with the
 other texts' vocabularies lent to them, stage group by stage group, one
-process per text when there are several (``GROUPS``; the barrier between two
+process per text when there are several (``stage_groups``; the barrier between two
 groups is where the corpus of the next group is known).  The result is the
 same as one serial run over all texts, byte for byte (tested).
+
+What a cached result holds is the ``Text`` and what the stages put on the
+``Edition`` for it: its person ``mentions`` and the register (``persons``).
+A new stage that leaves something else on the ``Edition`` for the writer must
+add it to ``TextResult`` (and ``_results_of`` / ``_assemble``), or a build from
+the cache would not have it.
 
     run_texts(root, only, progress, store, inputs)
     # nothing changed:   every text from build/cache, no stage runs
@@ -37,8 +43,27 @@ from .clean.hyphenation import Vocabulary
 from .model import Edition, Mention, Text
 from .pipeline import STAGES, BuildError, run_pipeline
 
-GROUPS = (("emend", "footnotes"), ("paragraphs", "headings"), ("rejoin", "ids"))
 CORPUS_STAGES = ("paragraphs", "rejoin")        # the stages that consult every text's vocabulary
+
+
+def stage_groups() -> list[tuple[str, str]]:
+    """``STAGES`` after ``load``, cut before each corpus stage: ``[(first, last), ...]``.
+
+    Made from ``edition.pipeline.STAGES`` each time, so a stage added there runs
+    in its group without this module knowing it.  A stage that, like
+    ``paragraphs``, reads *other* texts must be named in ``CORPUS_STAGES`` (and
+    lend and record what it reads, see ``shared_vocabularies``), or the cached
+    per-text results would miss that dependency.
+
+    >>> stage_groups()[1][0]
+    'paragraphs'
+    """
+    groups: list[list[str]] = [[]]
+    for name in STAGES[1:]:
+        if name in CORPUS_STAGES and groups[-1]:
+            groups.append([])
+        groups[-1].append(name)
+    return [(group[0], group[-1]) for group in groups]
 ROUNDS = 3                                       # reruns for corpus changes before one plain serial run
 
 
@@ -166,7 +191,7 @@ def _run_here(root, options, texts, known, timings, after_first_group) -> dict[s
     outside = {stage: {slug: r.vocabularies[stage] for slug, r in known.items() if stage in r.vocabularies}
                for stage in CORPUS_STAGES}
     edition = Edition(root=root, texts=texts, options={**options, "outside_vocabularies": outside})
-    for first, last in GROUPS:
+    for first, last in stage_groups():
         _timed_stages(edition, first, last, timings)
         if after_first_group is not None:
             after_first_group(_joined(root, known, edition.texts))
@@ -184,8 +209,9 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
     lookups: dict[str, dict] = {slug: {} for slug in current}
     mentions: dict[str, list] = {slug: [] for slug in current}
     persons = None
-    for index, (first, last) in enumerate(GROUPS):
-        next_stage = GROUPS[index + 1][0] if index + 1 < len(GROUPS) else None
+    groups = stage_groups()
+    for index, (first, last) in enumerate(groups):
+        next_stage = groups[index + 1][0] if index + 1 < len(groups) else None
         futures = []
         for slug, text in current.items():
             lent = {stage: {s: v for s, v in own[stage].items() if s != slug} for stage in CORPUS_STAGES}

@@ -199,3 +199,15 @@ def test_a_cached_text_reruns_when_a_count_it_consulted_changes():
     assert _inconsistent({"a": a, "b": b, "c": c}, ["a", "b", "c"]) == {"b"}
     a_before = _result("a", {"co-operation": 1}, {})
     assert _inconsistent({"a": a_before, "b": b, "c": c}, ["a", "b", "c"]) == set()
+
+
+def test_serve_memory_keeps_the_newest_entry_as_an_object(tmp_path):
+    memory: dict = {}
+    store = Store(tmp_path, memory)
+    payload = {"x": [1]}
+    store.save("k", "a", "1" * 8, payload)
+    assert store.load("k", "a", "1" * 8) is payload                   # not unpickled again
+    assert Store(tmp_path).load("k", "a", "1" * 8) == payload         # and on disk for the next process
+    store.save("k", "a", "2" * 8, {"x": [2]})
+    assert store.load("k", "a", "2" * 8) == {"x": [2]}
+    assert store.load("k", "a", "1" * 8) == payload                   # older key: from disk
