@@ -87,7 +87,7 @@ def person_pages(edition) -> list[Page]:
         toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
         title = f"Persons: {letter.upper()}"
         meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
-        pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper()))
+        pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper(), search="persons"))
     return pages
 
 
@@ -144,7 +144,7 @@ def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
     toc = [TocEntry(f"letter-{k}", k, 2) for k in letters]
     return Page(PERSONS_INDEX_URL, "Index of persons", html, toc=toc,
                 meta=[("description", "Every person named in the five texts, with links to each passage")],
-                nav_title="Persons")
+                nav_title="Persons", search="none")   # every name at once: the entries are indexed
 
 
 def _cross_references(p: Person, mentions, spellings) -> list[str]:

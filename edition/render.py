@@ -222,7 +222,9 @@ class Writer:
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
         return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
-                    canonical=canonical, scripts=scripts, nav_title=nav_title)
+                    canonical=canonical, scripts=scripts, nav_title=nav_title,
+                    search="passages", search_context=f"{text.manifest['short_title']} · {nav_title}",
+                    search_text=text.manifest["nav_title"] or text.manifest["short_title"])
 
     def head(self, text: Text, unit: Unit | None, url: str):
         from .cite import page_head
@@ -289,7 +291,7 @@ class Writer:
             unit_titles={u.slug: u.title for u in text.units},
             unit_why={spec["slug"]: spec["why"] or "" for spec in text.manifest["units"]})
         return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
-                    nav_title="Build report")
+                    nav_title="Build report", search="none")   # for editors: rule names, counts
 
     def home_page(self) -> Page:
         body = self.env.get_template("home.html.j2").render(
