@@ -59,6 +59,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 
 from edition import search_index
+from edition.site_assets import ZIP_URL
 
 log = logging.getLogger("mkdocs.hooks.edition")
 
@@ -249,6 +250,8 @@ def _check_link(url: str, page, config, files) -> None:
             page.links_to_anchors.setdefault(page.file, {}).setdefault(anchor, url)
         return
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.url), unquote(path)))
+    if target == ZIP_URL:          # written by edition/site.py once MkDocs has built the site
+        return
     target_file = _url_index(files).get(target)
     if target_file is None:
         level = links.not_found if posixpath.splitext(path)[1] else links.unrecognized_links

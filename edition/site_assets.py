@@ -13,8 +13,8 @@
 
   Texts lose any markup (hand-written pages); JSON is written as UTF-8;
 - writes ``assets/search/texts.js``: the texts the search panel can filter by;
-- deletes what the site never loads: Material's lunr worker and its source
-  map, the bundle's source map (1 MB), the 32 lunr language files and the
+- deletes what the site never loads: Material's lunr worker, the source maps
+  of its scripts and styles (1.3 MB), the 32 lunr language files and the
   Japanese/Thai word-cut scripts (700 KB).
 
 ``write_zip(site_dir, path)``: the whole site as one zip for reading offline,
@@ -54,10 +54,11 @@ def finish_search(site_dir: Path, texts: list[tuple[str, str]]) -> None:
         (site_dir / "search" / "search_index.js").write_text(f"var __index = {payload}", encoding="utf-8")
     for name in UNUSED:
         shutil.rmtree(site_dir / name, ignore_errors=True)
-    for source_map in site_dir.glob("assets/javascripts/*.map"):
+    for source_map in site_dir.glob("assets/*/*.map"):
         source_map.unlink()
-    for bundle in (site_dir / "assets/javascripts").glob("bundle.*.min.js"):
-        bundle.write_text(_without_source_map(bundle.read_text(encoding="utf-8")), encoding="utf-8")
+        script = source_map.with_suffix("")            # main.min.css.map -> main.min.css
+        if script.is_file():
+            script.write_text(_without_source_map(script.read_text(encoding="utf-8")), encoding="utf-8")
     target = site_dir / "assets/search/texts.js"
     target.parent.mkdir(parents=True, exist_ok=True)
     listing = json.dumps([{"slug": slug, "title": title} for slug, title in texts],
@@ -118,19 +119,20 @@ def _plain(text: str) -> str:
     return html.escape(html.unescape(_SPACE.sub(" ", _TAG.sub(" ", text)).strip()), quote=False)
 
 
+_SOURCE_MAP_LINE = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
+
+
 def _without_source_map(script: str) -> str:
-    """Drop the ``//# sourceMappingURL=`` line (the map is not shipped)."""
-    lines = script.rstrip("\n").split("\n")
-    if lines and lines[-1].startswith("//# sourceMappingURL="):
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    """Drop the closing ``//# sourceMappingURL=`` (or CSS ``/*# … */``) line: the map is not shipped."""
+    return _SOURCE_MAP_LINE.sub("", script) + "\n"
 
 
 def write_zip(site_dir: Path, path: Path) -> Path:
     """Zip every file under ``site_dir`` (but ``path``) into ``path``, reproducibly."""
     site_dir, path = Path(site_dir), Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p.resolve() != path.resolve())
+    files = sorted((p for p in site_dir.rglob("*") if p.is_file() and p.resolve() != path.resolve()),
+                   key=lambda p: p.relative_to(site_dir).as_posix())
     partial = path.with_name(path.name + ".part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for file in files:
