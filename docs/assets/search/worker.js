@@ -181,7 +181,7 @@
       hits.push(doc);
     }
     hits.sort(function (a, b) { return scores[b] * docs[b].boost - scores[a] * docs[a].boost; });
-    var marker = highlighter(want.words);
+    var marker = highlighter(want.words, want.phrases);
     var groups = new Map();
     hits.slice(0, LIMIT).forEach(function (doc) {
       var d = docs[doc], group = groups.get(d.page);
@@ -208,9 +208,16 @@
     return out;
   }
 
-  function highlighter(words) {
-    var parts = words.map(function (w) {
-      return w.term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + (w.prefix ? "[\\p{L}\\p{N}]*" : "");
+  /* Marks the phrases as wholes, and the words that are not part of a phrase. */
+  function highlighter(words, phrases) {
+    var quote = function (term) { return term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); };
+    var inPhrase = new Set();
+    var parts = phrases.map(function (phrase) {
+      phrase.split(" ").forEach(function (w) { inPhrase.add(w); });
+      return phrase.split(" ").map(quote).join("[^\\p{L}\\p{N}<]+");
+    });
+    words.forEach(function (w) {
+      if (!inPhrase.has(w.term)) parts.push(quote(w.term) + (w.prefix ? "[\\p{L}\\p{N}]*" : ""));
     });
     var pattern = new RegExp("(^|[^\\p{L}\\p{N}&])(" + parts.join("|") + ")(?![\\p{L}\\p{N}])", "giu");
     return function (text) {
