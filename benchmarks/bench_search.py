@@ -117,9 +117,12 @@ def index_size(site: Path) -> str:
     index = site / "search" / "search_index.json"
     if not index.exists():
         return "no search/search_index.json"
+    from edition.site_assets import entries
     data = index.read_bytes()
-    docs = len(json.loads(data)["docs"])
-    return f"{len(data) / 1e6:.2f} MB ({len(gzip.compress(data)) / 1e6:.2f} MB gzip), {docs} entries"
+    docs = len(entries(json.loads(data)["docs"]))
+    extra = sum(p.stat().st_size for p in site.rglob("*") if p.suffix == ".map" or "lunr" in p.parts)
+    return (f"{len(data) / 1e6:.2f} MB ({len(gzip.compress(data)) / 1e6:.2f} MB gzip), {docs} entries; "
+            f"source maps + lunr language files shipped: {extra / 1e6:.2f} MB")
 
 
 def summary(values: list[float]) -> str:
