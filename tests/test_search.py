@@ -77,6 +77,7 @@ def open_search(page, base: str, start: str = "texts/getty/ch02.html"):
 
 
 def search(page, query: str):
+    page.evaluate("window.__lastResults = null")
     page.fill(".md-search__input", "")
     page.keyboard.type(query, delay=20)
     page.wait_for_function(
@@ -86,7 +87,13 @@ def search(page, query: str):
                    !/Initializing|Type to start/.test(meta.textContent) &&
                    (document.querySelector('.md-search-result__item') || /No matching/.test(meta.textContent));
         }""", arg=query, timeout=20_000)
-    page.wait_for_timeout(150)            # the last answer replaces earlier ones
+    # Earlier keystrokes' answers may still be arriving: wait until the list stays the same for 0.5 s.
+    page.wait_for_function("""() => {
+        const html = document.querySelector('.md-search-result__list').innerHTML;
+        const now = performance.now(), seen = window.__lastResults;
+        if (!seen || seen.html !== html) { window.__lastResults = {html, since: now}; return false; }
+        return now - seen.since > 500;
+    }""", polling=100, timeout=20_000)
 
 
 def results(page) -> list[dict]:
