@@ -2,14 +2,15 @@
 #   make site   create .venv (pinned) and build the whole edition into site/
 #   make test   create .venv (pinned) and run the test suite
 # Also: make check (validate sources, write nothing), make serve (live preview),
-#       make bench (HTML build time against a plain mkdocs build; also bench-scale, bench-serve), make clean.
+#       make bench (HTML build time against a plain mkdocs build; also bench-scale, bench-serve,
+#       bench-search: search latency in Chromium), make zensical-check (non-blocking), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all site test check serve bench bench-scale bench-serve venv clean sysdeps
+.PHONY: all site test check serve bench bench-scale bench-serve bench-search zensical-check venv clean sysdeps
 
 all: site
 
@@ -51,6 +52,13 @@ bench-scale: $(STAMP)
 
 bench-serve: $(STAMP)
 	$(PY) benchmarks/bench_serve.py
+
+bench-search: $(STAMP)
+	$(PY) benchmarks/bench_search.py
+
+# Builds the generated pages with Zensical in a throwaway venv under build/; never fails.
+zensical-check: $(STAMP)
+	-$(PY) tools/zensical_check.py
 
 clean:
 	rm -rf build site.new-* site.old-*

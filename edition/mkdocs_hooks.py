@@ -24,12 +24,15 @@ inside fragments are final, relative ``.html`` URLs and are left as written.
 
 Hand-written pages (no ``edition: true``) go through Markdown as usual.
 
-Search: Material's search plugin indexes each page by parsing its HTML.  For
-generated pages it is handed a lighter copy (``search_html``): passage numbers
-and note markers dropped (they are not words of the text), elements marked
-``data-search-exclude`` cut out before parsing (e.g. the passage snippets of a
-person's entry, which repeat the texts), inline tags removed (the plugin keeps
-only their text anyway).
+Search: Material's search plugin collects the index; for generated pages the
+hook decides what goes in, by the page's ``edition_search`` front matter
+(edition/search_index.py): one entry per passage ("passages", chapters), one
+per person entry ("persons"), nothing ("none": build reports, the A-Z index
+of persons), or, for other pages, Material's own sections of a lighter copy of
+the page (``search_html``: passage numbers and note markers dropped, elements
+marked ``data-search-exclude`` cut out, inline tags removed).  After the build
+``on_post_build`` has edition/site_assets.py rewrite the index compactly for
+the edition's search worker and remove theme files the site does not load.
 
 Speed: Material renders the whole navigation into every page.  For a page that
 is not itself in the navigation (the hundreds of person entries) that HTML
@@ -55,6 +58,9 @@ from urllib.parse import unquote, urlsplit
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
+
+from edition import search_index
+from edition.site_assets import ZIP_URL
 
 log = logging.getLogger("mkdocs.hooks.edition")
 
@@ -98,24 +104,46 @@ def on_page_content(html_, page, config, files):
     return fragment
 
 
+_SEARCH_TEXTS: dict[str, str] = {}      # slug -> short title, for the search filter
+
+
 @event_priority(-100)  # after Material's search plugin has created its index
 def on_config(config):
+    _SEARCH_TEXTS.clear()
     search = config.plugins.get("material/search") or config.plugins.get("search")
     index = getattr(search, "search_index", None)
     if index is not None and hasattr(index, "add_entry_from_context"):
-        index.add_entry_from_context = functools.partial(_index_page, index.add_entry_from_context)
+        index.add_entry_from_context = functools.partial(_index_page, index.add_entry_from_context, index)
     return config
 
 
-def _index_page(add_entry, page) -> None:
+def _index_page(add_entry, index, page) -> None:
+    """Index a page the way its ``edition_search`` front matter asks (see edition/search_index.py)."""
     if not is_edition_page(page):
         return add_entry(page)
+    kind = page.meta.get("edition_search") or "page"
+    if kind == "none":
+        return None
+    if kind == "passages":
+        context = page.meta.get("edition_search_context") or page.title
+        _SEARCH_TEXTS.setdefault(page.url.split("/")[1], page.meta.get("edition_search_text") or context)
+        index.entries.extend(search_index.passage_entries(page.content, page.url, context))
+        return None
+    if kind == "persons":
+        index.entries.extend(search_index.person_entries(page.content, page.url, page.title))
+        return None
     content = page.content
     page.content = search_html(content)
     try:
         add_entry(page)
     finally:
         page.content = content
+
+
+@event_priority(-200)  # after Material's search and offline plugins wrote the index
+def on_post_build(config):
+    from edition.site_assets import finish_search
+    finish_search(config.site_dir, list(_SEARCH_TEXTS.items()))
 
 
 _SEARCH_DROP = re.compile(
@@ -234,6 +262,8 @@ def _check_link(url: str, page, config, files) -> None:
         page.links_to_anchors.setdefault(page.file, {}).setdefault(anchor, url)
         return
     if kind == "none":
+        return
+    if target == ZIP_URL:          # written by edition/site.py once MkDocs has built the site
         return
     target_file = _url_index(files).get(target)
     if target_file is None:

@@ -32,6 +32,13 @@ class Page:
     canonical: str = ""      # absolute canonical URL if site_url is known, else ""
     scripts: list[str] = field(default_factory=list)  # extra site-relative JS files for this page
     nav_title: str = ""      # shorter title for the navigation, default title
+    # How site search indexes the page (edition/search_index.py): "page" (as
+    # Material does: one entry per section), "passages" (one entry per passage,
+    # ``search_context`` naming text and chapter), "persons" (one entry per
+    # person entry, name and identification only) or "none" (left out).
+    search: str = "page"
+    search_context: str = ""
+    search_text: str = ""    # the text's name in the search panel's "Search in" buttons
 
     @property
     def src_uri(self) -> str:

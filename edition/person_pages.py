@@ -95,7 +95,7 @@ def person_pages(edition) -> list[Page]:
         title = f"Persons: {letter.upper()}"
         meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
         meta += person_page_meta(edition, title)
-        pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper()))
+        pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper(), search="persons"))
     return pages
 
 
@@ -162,7 +162,7 @@ def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
     toc = [TocEntry(f"letter-{k}", k, 2) for k in letters]
     return Page(PERSONS_INDEX_URL, "Index of persons", html, toc=toc,
                 meta=[("description", "Every person named in the five texts, with links to each passage")],
-                nav_title="Persons")
+                nav_title="Persons", search="none")   # every name at once: the entries are indexed
 
 
 def _cross_references(p: Person, mentions, spellings) -> list[str]:

@@ -234,7 +234,9 @@ class Writer:
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
         return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
-                    canonical=canonical, scripts=scripts, nav_title=nav_title)
+                    canonical=canonical, scripts=scripts, nav_title=nav_title,
+                    search="passages", search_context=f"{text.manifest['short_title']} · {nav_title}",
+                    search_text=text.manifest["nav_title"] or text.manifest["short_title"])
 
     def margin(self, text: Text, unit: Unit) -> dict[str, str]:
         """``{pid: number shown in the margin}`` of a page (``edition.addresses``, computed once per text)."""
@@ -308,7 +310,7 @@ class Writer:
             unit_titles={u.slug: u.title for u in text.units},
             unit_why={spec["slug"]: spec["why"] or "" for spec in text.manifest["units"]})
         return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
-                    nav_title="Build report")
+                    nav_title="Build report", search="none")   # for editors: rule names, counts
 
     def home_page(self, persons: bool) -> Page:
         body = self.env.get_template("home.html.j2").render(

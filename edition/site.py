@@ -66,6 +66,7 @@ from mkdocs.structure.files import File, Files
 
 from .pages import NavItem, Page, Site, TocEntry
 from .pipeline import BuildError
+from .site_assets import ZIP_URL, write_zip
 
 WATCHED = ("texts", "templates", "docs", "mkdocs.yml")
 CONTENT_PATHS = ("texts", "templates", "docs", "mkdocs.yml", "edition")  # their last commit dates the build
@@ -107,6 +108,8 @@ def build_site(site: Site, root: Path, out: Path | None = None, strict: bool = T
             with _source_date_epoch(epoch):
                 run_mkdocs(config_file, docs, new, site, strict, site_url=site_url)
             ready_to_publish(new, site_url)
+            write_zip(new, new / ZIP_URL)        # the finished tree, for reading offline
+            set_permissions(new / posixpath.dirname(ZIP_URL))
             swap(new, out, warn)
         finally:
             if os.path.lexists(new):
@@ -131,6 +134,9 @@ def page_source(page: Page) -> str:
         "edition_meta": [[str(name), str(content)] for name, content in page.meta],
         "edition_canonical": page.canonical,
         "edition_scripts": list(page.scripts),
+        "edition_search": page.search,
+        "edition_search_context": page.search_context,
+        "edition_search_text": page.search_text,
     }
     front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                       default_flow_style=False, width=1 << 30)

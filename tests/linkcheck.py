@@ -83,10 +83,11 @@ def broken_links(site: Path, pages: dict[str, ParsedPage] | None = None) -> list
                 problems.append(f"{source}: <{tag}> {url!r}: {problem}")
     index = site / "search" / "search_index.json"
     if index.exists():
-        for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
-            problem = _check(site, pages, "index.html", doc["location"] or "index.html")
+        from edition.site_assets import entries
+        for location, _title, _text in entries(json.loads(index.read_text(encoding="utf-8"))["docs"]):
+            problem = _check(site, pages, "index.html", location or "index.html")
             if problem:
-                problems.append(f"search index: {doc['location']!r}: {problem}")
+                problems.append(f"search index: {location!r}: {problem}")
     return problems
 
 
