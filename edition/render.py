@@ -73,8 +73,7 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
                 f'href="#{note_id(ctx.unit_slug, value)}" role="doc-noteref" '
                 f'aria-label="Note {label}">{label}</a></sup>')
     if kind == "orphan":
-        return (f'<sup class="orphan-marker" title="Note marker {html.escape(value)}: the source prints no '
-                f'note for it">{html.escape(value)}</sup>')
+        return _orphan_html(html.escape(value))
     if kind == "person":
         open_links.append("person")
         href = _person_href(value, posixpath.dirname(ctx.page_url) or ".", ctx.person_url)
@@ -97,6 +96,20 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
     if kind == "br":
         return "<br>"
     return ""
+
+
+def _orphan_html(label: str) -> str:
+    """A marker whose note the witness lost: the print had the note, the OCR dropped its
+    text.  The explanation is part of the page (read by screen readers, shown on hover,
+    focus or touch by edition.css), not a ``title`` a phone never shows.
+
+        _orphan_html("7") -> <sup class="orphan-marker" tabindex="0" ...>7<span
+        class="orphan-explain" data-search-exclude>Note 7 is lost: ...</span></sup>
+    """
+    return (f'<sup class="orphan-marker" tabindex="0">{label}'
+            f'<span class="orphan-explain" data-search-exclude> Note {label} is lost: the '
+            f'printed book has this note, but its text did not survive in the scanned copy (OCR) '
+            f'this edition is made from.</span></sup>')
 
 
 # ---------------------------------------------------------------- templates
