@@ -182,7 +182,12 @@ class Writer:
 
     # -- one text
     def text_nav(self, text: Text, pages: list[Page]) -> list[NavItem]:
-        """The text's navigation; the chapters after a part page are grouped under it."""
+        """The text's navigation; the chapters after a part page are grouped under it,
+        and the part page is that section's index (its title opens it; listed once):
+
+            [Preface, Part I (ch01.html, ch02.html), Conclusion]
+            -> NavItem("Part I: Closing Ranks", "texts/getty/part1.html", children=[ch01, ch02])
+        """
         kinds = {unit_url(text, u): u.kind for u in live_units(text)}
         nav: list[NavItem] = []
         part: NavItem | None = None
@@ -190,7 +195,7 @@ class Writer:
             item = NavItem(page.nav_title or page.title, page.url)
             kind = kinds.get(page.url)
             if kind == "part":
-                part = NavItem(page.nav_title or page.title, children=[item])
+                part = NavItem(page.nav_title or page.title, page.url, children=[])
                 nav.append(part)
             elif kind == "chapter" and part is not None:
                 part.children.append(item)
