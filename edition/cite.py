@@ -516,7 +516,7 @@ def text_citation(edition: Edition, text: Text, url: str) -> Markup:
         rows.append(f'<dt>{html.escape(f["label"])}</dt><dd><span class="cite-text">{shown}</span> '
                     f'<button type="button" class="cite-copy" data-copy="{html.escape(copy)}">Copy</button></dd>')
     bt = bibtex(item, bibtex_key(text))
-    rows.append(f'<dt>BibTeX</dt><dd><pre class="cite-pre">{html.escape(bt)}</pre> '
+    rows.append(f'<dt>BibTeX</dt><dd><pre class="cite-pre" tabindex="0">{html.escape(bt)}</pre> '
                 f'<button type="button" class="cite-copy" data-copy="{html.escape(bt)}">Copy</button></dd>')
     downloads = (f'<p class="cite-downloads">Download: <a href="../../data/{text.slug}.csl.json" download>CSL-JSON</a> · '
                  f'<a href="../../data/{text.slug}.bib" download>BibTeX</a> · '

@@ -130,6 +130,9 @@ def passage_label(pid: str | None) -> str:
 
 
 # ---------------------------------------------------------------- pages
+READER_SCRIPT = "assets/reader.js"      # the reader's switch for person links (docs/assets/)
+
+
 def unit_url(text: Text, unit: Unit) -> str:
     return f"texts/{text.slug}/{unit.slug}.html"
 
@@ -239,6 +242,7 @@ class Writer:
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
+        scripts = [*scripts, READER_SCRIPT]
         return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
                     canonical=canonical, scripts=scripts, nav_title=nav_title)
 
