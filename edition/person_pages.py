@@ -90,6 +90,7 @@ def person_pages(edition) -> list[Page]:
                             "total": sum(g.count for g in groups)})
         letter = url.rsplit("/", 1)[-1][:-len(".html")]
         html = template.render(entries=entries, letter=letter.upper(), open_limit=OPEN_LIMIT,
+                               text_names={t.slug: _nav_short(t) for t in texts},
                                index_url=_rel(PERSONS_INDEX_URL, url))
         toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
         title = f"Persons: {letter.upper()}"
