@@ -267,3 +267,28 @@ def test_keyboard_skip_link_and_visible_focus(page, site_url):
     assert back.evaluate("a => getComputedStyle(a).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.hash.startsWith('#fnref')")
+
+
+# ---------------------------------------------------------------- looking at it
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_of_a_chapter_with_notes_and_a_person_entry(browser, site_url, scheme, width):
+    """Kept in build/screenshots/ (not committed) to be looked at; a phone never scrolls sideways."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900 if width > 600 else 844})
+    context.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+    tab = context.new_page()
+    try:
+        for name, url in [("chapter-notes", CHAPTER_WITH_NOTES + "#fn:ch01-n11"),
+                          ("chapter-text", CHAPTER_WITH_NOTES + "#p14"),
+                          ("person-entry", "persons/y.html#yezhov-nikolai")]:
+            tab.goto(site_url + url)
+            tab.wait_for_timeout(300)
+            tab.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}-{width}.png"))
+            overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at {width}px"
+    finally:
+        context.close()
