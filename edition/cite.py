@@ -732,7 +732,7 @@ def text_citation(edition: Edition, text: Text, url: str) -> Markup:
                     f'<button type="button" class="cite-copy" data-copy="{html.escape(f["text"])}">Copy</button></dd>')
     for key, text_ in (("bibtex", bibtex(text, work, bibtex_key(text))), ("ris", ris(text, work))):
         label = "BibTeX" if key == "bibtex" else "RIS"
-        rows.append(f'<dt>{label}</dt><dd class="cite-{key}" data-cite="{key}"><pre class="cite-pre">'
+        rows.append(f'<dt>{label}</dt><dd class="cite-{key}" data-cite="{key}"><pre class="cite-pre" tabindex="0">'
                     f'{html.escape(text_)}</pre> <button type="button" class="cite-copy" '
                     f'data-copy="{html.escape(text_)}">Copy</button></dd>')
     downloads = (f'<p class="cite-downloads">Download: <a href="../../data/{text.slug}.csl.json" download>CSL-JSON</a> · '

@@ -55,7 +55,9 @@ class DataFile:
 
 @dataclass
 class NavItem:
-    """One entry of the site navigation: a page (``url``) or a section (``children``)."""
+    """One entry of the site navigation: a page (``url``), a section (``children``), or a
+    section with an index page (both: the title opens ``url``, the page is not listed
+    again among the children; Material's ``navigation.indexes``)."""
 
     title: str
     url: str = ""

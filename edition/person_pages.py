@@ -50,11 +50,17 @@ class UnitGroup:
 class TextGroup:
     slug: str
     title: str
+    short: str = ""
     units: list[UnitGroup] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return sum(len(u.passages) for u in self.units)
+
+
+# An entry naming the person in more passages than this shows each chapter's passages
+# folded (<details> with its count); shorter entries show every passage.
+OPEN_LIMIT = 15
 
 
 def person_pages(edition) -> list[Page]:
@@ -90,7 +96,9 @@ def person_pages(edition) -> list[Page]:
             entries.append({"person": p, "groups": groups, "spellings": spellings[p.id],
                             "total": sum(g.count for g in groups)})
         letter = url.rsplit("/", 1)[-1][:-len(".html")]
-        html = template.render(entries=entries, letter=letter.upper(), index_url=_rel(PERSONS_INDEX_URL, url))
+        html = template.render(entries=entries, letter=letter.upper(), open_limit=OPEN_LIMIT,
+                               text_names={t.slug: _nav_short(t) for t in texts},
+                               index_url=_rel(PERSONS_INDEX_URL, url))
         toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
         title = f"Persons: {letter.upper()}"
         meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
@@ -122,8 +130,9 @@ def _rel(url: str, page_url: str) -> str:
     return posixpath.relpath(url, posixpath.dirname(page_url) or ".")
 
 
-def _short(text) -> str:
-    return text.manifest.get("short_title") or text.slug
+def _nav_short(text) -> str:
+    """The text's shortest name, as in the navigation: ``Getty & Naumov``."""
+    return text.manifest.get("nav_title") or text.manifest.get("short_title") or text.slug
 
 
 def _spellings(p: Person, mentions, texts) -> list[tuple[str, list[str]]]:
@@ -142,12 +151,13 @@ def _spellings(p: Person, mentions, texts) -> list[tuple[str, list[str]]]:
 def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
     entries = []
     for p in people:
-        counts = defaultdict(int)
+        passages = defaultdict(set)          # passages (not mentions) per text, as in the entry
         for m in by_person[p.id]:
-            counts[m.text_slug] += 1
+            passages[m.text_slug].add(id(m.block))
         url = _rel(person_page_url(p.id), PERSONS_INDEX_URL) + "#" + p.id
         entries.append({"kind": "person", "key": sort_key(p), "person": p, "url": url,
-                        "counts": [counts.get(t.slug, 0) for t in texts], "total": sum(counts.values())})
+                        "texts": [(_nav_short(t), len(passages[t.slug])) for t in texts if passages.get(t.slug)],
+                        "total": sum(len(v) for v in passages.values())})
         for word in _cross_references(p, by_person[p.id], spellings[p.id]):
             entries.append({"kind": "see", "key": (_ascii(word).lower(), "", p.id), "word": word,
                             "person": p, "url": url})
@@ -157,8 +167,8 @@ def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
         first = e["key"][0][:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(e)
     html = env.get_template("persons_index.html.j2").render(
-        letters=letters, texts=[(t.slug, _short(t)) for t in texts],
-        n_persons=len(people), n_mentions=len(edition.mentions))
+        letters=letters, n_persons=len(people),
+        n_passages=len({id(m.block) for m in edition.mentions}))
     toc = [TocEntry(f"letter-{k}", k, 2) for k in letters]
     return Page(PERSONS_INDEX_URL, "Index of persons", html, toc=toc,
                 meta=[("description", "Every person named in the five texts, with links to each passage")],
@@ -191,7 +201,7 @@ def _groups(p: Person, mentions, texts, units, passage_label, page: str) -> list
         ms = by_text.get(t.slug)
         if not ms:
             continue
-        group = TextGroup(t.slug, t.title)
+        group = TextGroup(t.slug, t.title, _nav_short(t))
         unit_order = {u.slug: i for i, u in enumerate(t.units)}
         by_unit = defaultdict(list)
         for m in ms:

@@ -84,8 +84,7 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
                 f'href="#{_attr(note_id(ctx.unit_slug, value))}" role="doc-noteref" '
                 f'aria-label="Note {label}">{label}</a></sup>')
     if kind == "orphan":
-        return (f'<sup class="orphan-marker" title="Note marker {_attr(value)}: the source prints no '
-                f'note for it">{_attr(value)}</sup>')
+        return _orphan_html(_attr(value))
     if kind == "person":
         open_links.append("person")
         href = _person_href(value, posixpath.dirname(ctx.page_url) or ".", ctx.person_url)
@@ -105,6 +104,20 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
     if kind == "br":
         return "<br>"
     return ""
+
+
+def _orphan_html(label: str) -> str:
+    """A marker whose note the witness lost: the print had the note, the OCR dropped its
+    text.  The explanation is part of the page (read by screen readers, shown on hover,
+    focus or touch by edition.css), not a ``title`` a phone never shows.
+
+        _orphan_html("7") -> <sup class="orphan-marker" tabindex="0" ...>7<span
+        class="orphan-explain" data-search-exclude>Note 7 is lost: ...</span></sup>
+    """
+    return (f'<sup class="orphan-marker" tabindex="0">{label}'
+            f'<span class="orphan-explain" data-search-exclude> Note {label} is lost: the '
+            f'printed book has this note, but its text did not survive in the scanned copy (OCR) '
+            f'this edition is made from.</span></sup>')
 
 
 # ---------------------------------------------------------------- templates
@@ -127,6 +140,12 @@ def passage_label(pid: str | None) -> str:
 
 
 # ---------------------------------------------------------------- pages
+REPORT_SECTIONS = [("witness", "Witness"), ("counts", "Counts"), ("rules", "Corrections by rule"),
+                   ("emendations", "Emendations and restorations"), ("notes", "Notes per page"),
+                   ("pages", "Pages"), ("warnings", "Warnings"), ("dropped", "Left out")]
+READER_SCRIPT = "assets/reader.js"      # the reader's switch for person links (docs/assets/)
+
+
 def unit_url(text: Text, unit: Unit) -> str:
     return f"texts/{text.slug}/{unit.slug}.html"
 
@@ -180,7 +199,12 @@ class Writer:
 
     # -- one text
     def text_nav(self, text: Text, pages: list[Page]) -> list[NavItem]:
-        """The text's navigation; the chapters after a part page are grouped under it."""
+        """The text's navigation; the chapters after a part page are grouped under it,
+        and the part page is that section's index (its title opens it; listed once):
+
+            [Preface, Part I (ch01.html, ch02.html), Conclusion]
+            -> NavItem("Part I: Closing Ranks", "texts/getty/part1.html", children=[ch01, ch02])
+        """
         kinds = {unit_url(text, u): u.kind for u in live_units(text)}
         nav: list[NavItem] = []
         part: NavItem | None = None
@@ -188,7 +212,7 @@ class Writer:
             item = NavItem(page.nav_title or page.title, page.url)
             kind = kinds.get(page.url)
             if kind == "part":
-                part = NavItem(page.nav_title or page.title, children=[item])
+                part = NavItem(page.nav_title or page.title, page.url, children=[])
                 nav.append(part)
             elif kind == "chapter" and part is not None:
                 part.children.append(item)
@@ -233,6 +257,7 @@ class Writer:
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
+        scripts = [*scripts, READER_SCRIPT]
         return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
                     canonical=canonical, scripts=scripts, nav_title=nav_title,
                     search="passages", search_context=f"{text.manifest['short_title']} · {nav_title}",
@@ -296,7 +321,8 @@ class Writer:
         body = self.env.get_template("landing.html.j2").render(
             text=text, m=text.manifest, bib=text.manifest["bibliography"], units=units,
             unit_href=lambda u: posixpath.basename(unit_url(text, u)),
-            summary=report_summary(text), citation=text_citation(self.edition, text, url),
+            summary=report_summary(text), done=what_was_done(text),
+            citation=text_citation(self.edition, text, url),
             witness=self.witness_links(text, units[0]) if units else [],
         )
         meta, canonical, scripts = self.head(text, None, url)
@@ -306,11 +332,13 @@ class Writer:
     def report_page(self, text: Text) -> Page:
         url = report_url(text)
         body = self.env.get_template("report.html.j2").render(
-            text=text, report=text.report, summary=report_summary(text),
+            text=text, m=text.manifest, report=text.report, summary=report_summary(text),
+            details=report_details(text),
             unit_titles={u.slug: u.title for u in text.units},
             unit_why={spec["slug"]: spec["why"] or "" for spec in text.manifest["units"]})
+        toc = [TocEntry(anchor, title, 2) for anchor, title in REPORT_SECTIONS]
         return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
-                    nav_title="Build report", search="none")   # for editors: rule names, counts
+                    toc=toc, nav_title="Build report", search="none")   # for editors: rule names, counts
 
     def home_page(self, persons: bool) -> Page:
         body = self.env.get_template("home.html.j2").render(
@@ -363,8 +391,95 @@ def report_summary(text: Text) -> dict:
         "hyphens_joined": r.counts.get("line-end-hyphen-join", 0),
         "hyphens_kept": r.counts.get("line-end-hyphen-keep", 0),
         "emendations": len(r.emendations),
+        "emendations_single": r.counts.get("emendation", 0),
+        "restorations": r.counts.get("restoration", 0),
+        "replaced": sum(n for k, n in r.counts.items() if k.startswith("replacement:")),
+        "replacement_rules": len(text.manifest["replacements"] or []),
+        "person_mentions": r.counts.get("person-mentions", 0),
         "warnings": len(r.diagnostics),
     }
+
+
+# The report's counters (Report.counts keys, before ":" for families) in plain words, grouped.
+COUNT_LABELS = {
+    "lines-unwrapped": ("Cleaning", "Source lines joined into running paragraphs"),
+    "page-break-rejoined": ("Cleaning", "Paragraphs split by a page break, joined again"),
+    "line-end-hyphen-join": ("Cleaning", "Line-end hyphens removed (artefacts of the line break)"),
+    "line-end-hyphen-keep": ("Cleaning", "Line-end hyphens kept (genuine compounds)"),
+    "ocr-line-end-specks-removed": ("Cleaning", "OCR specks removed at line ends"),
+    "furniture:": ("Cleaning", "Print furniture removed, rule “{}”"),
+    "emendation": ("Corrections", "Emendations: single readings corrected, each listed below"),
+    "restoration": ("Corrections", "Restorations: garbled passages rebuilt, each listed below"),
+    "restored-from": ("Corrections", "Witness lines replaced by the restorations"),
+    "replacement:": ("Corrections", "Rule: {}"),
+    "unit-heading": ("Structure", "Printed headings that open a page of the edition"),
+    "unit-dropped:": ("Structure", "Part of the witness left out: {}"),
+    "heading:": ("Structure", "Headings recognised, kind “{}”"),
+    "verse-block": ("Structure", "Passages kept line by line (verse, lists, addresses)"),
+    "footnote-cut": ("Notes", "Footnotes cut from the page bottoms"),
+    "footnotes-attached": ("Notes", "Footnotes attached to their page of the edition"),
+    "footnotes:": ("Notes", "Footnotes cut from the page bottoms, page “{}”"),
+    "notes-distributed:": ("Notes", "Notes given to their page, page “{}”"),
+    "note-markers-linked": ("Notes", "Note markers linked to their notes"),
+    "note-continuation-paragraph": ("Notes", "Notes of more than one paragraph (continuations)"),
+    "note-number-inferred": ("Notes", "Note numbers supplied from their place in the list"),
+    "notes-group-heading": ("Notes", "Headings of the printed notes sections (not repeated)"),
+    "notes-list-heading": ("Notes", "Headings of the printed notes lists (not repeated)"),
+    "person-mentions": ("Persons", "Mentions of persons linked to the index"),
+    "person-name-as-place": ("Persons", "Person names used as places or things, left unlinked"),
+    "person-review": ("Persons", "Mentions left unlinked for review (ambiguous)"),
+}
+COUNT_GROUPS = ("Structure", "Cleaning", "Corrections", "Notes", "Persons", "Other")
+
+
+def count_label(key: str) -> tuple[str, str]:
+    """(group, label) of a report counter: ``"furniture:running-head"`` ->
+    ``("Cleaning", "Print furniture removed, rule “running-head”")``; unknown keys as they are."""
+    if key in COUNT_LABELS:
+        return COUNT_LABELS[key]
+    family, _, rest = key.partition(":")
+    if rest and family + ":" in COUNT_LABELS:
+        group, label = COUNT_LABELS[family + ":"]
+        return group, label.format(rest)
+    return "Other", key
+
+
+def report_details(text: Text) -> dict:
+    """What the editors' report page shows beyond the summary: counters grouped and
+    labelled, replacement rules with their counts, drops and warnings grouped."""
+    r = text.report
+    groups: dict[str, list] = {g: [] for g in COUNT_GROUPS}
+    for key, value in sorted(r.counts.items()):
+        if key.startswith("replacement:"):
+            continue                                    # their own table, with the pattern
+        group, label = count_label(key)
+        groups[group].append((label, value, key))
+    rules = [{"why": rule["why"], "pattern": rule["pattern"], "replacement": rule["replacement"],
+              "count": r.counts.get(f"replacement:{rule['why']}", 0)}
+             for rule in text.manifest["replacements"] or []]
+    why = {f"furniture:{f['rule']}": f["why"] for f in text.manifest["furniture"] or []}
+    why.update({f"unit-dropped:{u['slug']}": u["why"] for u in text.manifest["units"] or []})
+    dropped: dict[str, list] = {}
+    for d in r.dropped:
+        dropped.setdefault(d.rule, []).append(d)
+    warnings: dict[str, list] = {}
+    for d in r.diagnostics:
+        warnings.setdefault(d.code, []).append(d)
+    return {"groups": [(g, rows) for g, rows in groups.items() if rows], "rules": rules,
+            "dropped": [(rule, count_label(rule)[1], why.get(rule) or "", items)
+                        for rule, items in dropped.items()],
+            "warnings": list(warnings.items())}
+
+
+def what_was_done(text: Text) -> dict:
+    """The plain-words account of a landing page: the furniture removed (by kind) and
+    the parts of the witness left out, with the manifest's reasons."""
+    r = text.report
+    furniture = [(f["rule"].replace("-", " "), r.counts.get(f"furniture:{f['rule']}", 0))
+                 for f in text.manifest["furniture"] or []]
+    why = {u["slug"]: u["why"] for u in text.manifest["units"] or []}
+    left_out = [(u.title, why.get(u.slug) or "") for u in text.units if u.drop]
+    return {"furniture": [(name, n) for name, n in furniture if n], "left_out": left_out}
 
 
 def build_site_model(edition: Edition) -> Site:

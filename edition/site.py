@@ -63,6 +63,8 @@ from typing import Callable, Iterator
 import yaml
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page as MkDocsPage
 
 from .pages import NavItem, Page, Site, TocEntry
 from .pipeline import BuildError
@@ -173,9 +175,22 @@ def nav_config(nav: list[NavItem], pages: set[str]) -> list:
 class GeneratedFiles(BasePlugin):
     """A MkDocs plugin (registered by ``run_mkdocs``) adding the generated files."""
 
-    def __init__(self, sources: dict[str, str | bytes]):
+    def __init__(self, sources: dict[str, str | bytes], section_indexes: set[str] = frozenset()):
         super().__init__()
         self.sources = sources
+        self.section_indexes = section_indexes
+
+    def on_nav(self, nav, config, files):
+        """Mark the pages that open a section (``NavItem`` with url and children)."""
+        def visit(items):
+            for item in items:
+                if isinstance(item, Section):
+                    first = item.children[0] if item.children else None
+                    if type(first) is MkDocsPage and first.file.src_uri in self.section_indexes:
+                        first.__class__ = _SectionIndexPage
+                    visit(item.children)
+        visit(nav.items)
+        return nav
 
     def on_files(self, files, config):
         for path, content in self.sources.items():
@@ -210,7 +225,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
                                  site_dir=str(site_dir), strict=strict,
                                  **({"nav": nav} if nav else {}),
                                  **({"site_url": site_url} if site_url is not None else {}))
-            config.plugins["edition/generated"] = GeneratedFiles(sources)
+            config.plugins["edition/generated"] = GeneratedFiles(sources, section_indexes(site.nav, pages))
             build(config, serve_url=serve_url)
             failure = None
         except MkDocsException as exc:  # Abort (strict) or a config error
@@ -459,6 +474,26 @@ def _nav_entry(item: NavItem, pages: set[str]):
         children = [_nav_entry(child, pages) for child in item.children]
         return {title: ([target] if target else []) + children}
     return {title: target} if title else target
+
+
+def section_indexes(nav: list[NavItem], pages: set[str]) -> set[str]:
+    """Docs paths of the pages that open a section (a ``NavItem`` with url and children)."""
+    out: set[str] = set()
+    for item in nav:
+        if item.children:
+            if item.url:
+                out.add(_nav_target(item.url, pages))
+            out |= section_indexes(item.children, pages)
+    return out
+
+
+class _SectionIndexPage(MkDocsPage):
+    """A page that is the index of its navigation section, whatever its file name
+    (Material's ``navigation.indexes`` asks ``page.is_index``, true for index.md only)."""
+
+    @property
+    def is_index(self) -> bool:
+        return True
 
 
 def _nav_target(url: str, pages: set[str]) -> str:

@@ -70,6 +70,9 @@ def test_person_link_to_entry_and_passage_back(page, site_url, built_site):
     source_name = source.rsplit("/", 1)[1]
     links = page.locator(f'a.passage-link[href*="{source_name}#"]')
     assert links.count() > 0, f"the entry of {person} lists no passage of {source}"
+    folded = links.first.locator("xpath=ancestor::details[1]")
+    if folded.count() and not folded.evaluate("d => d.open"):   # a long entry: open the chapter
+        folded.locator("summary").click()
     target = links.first.evaluate("a => a.href")
     links.first.click()
     page.wait_for_url(target)

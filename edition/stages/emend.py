@@ -60,7 +60,7 @@ def _replace(text) -> list[str]:
             if n:
                 line.text = new
                 changed += n
-        text.report.count(f"replacement:{rule['why'][:60]}", changed)
+        text.report.count(f"replacement:{rule['why']}", changed)   # the whole label (report page)
         if changed < rule["min"]:
             errors.append(f"{text.manifest_path}:{rule.line}: replacement rule {rule['pattern']!r} changed "
                           f"{changed} place(s), expected at least {rule['min']}; fix or remove it")
