@@ -94,8 +94,25 @@ def address(text: Text, unit: Unit, pid: str) -> Address | None:
     return addresses(text).get(unit.slug, {}).get(pid)
 
 
+_CACHE: dict[int, tuple[Text, tuple, dict]] = {}
+
+
 def addresses(text: Text) -> dict[str, dict[str, Address]]:
-    """``{unit slug: {pid: Address}}`` for every passage and note paragraph of the live pages."""
+    """``{unit slug: {pid: Address}}`` for every passage and note paragraph of the live pages.
+
+    Kept per text while its pages are unchanged (a cheap signature of them), so every writer may ask."""
+    sig = tuple((u.slug, u.drop, u.kind, u.label, u.title, len(u.blocks), len(u.notes),
+                 u.blocks[0].pid if u.blocks else None, u.blocks[-1].pid if u.blocks else None,
+                 sum(len(n.blocks) for n in u.notes)) for u in text.units)
+    kept = _CACHE.get(id(text))
+    if kept is not None and kept[0] is text and kept[1] == sig:
+        return kept[2]
+    found = _compute(text)
+    _CACHE[id(text)] = (text, sig, found)
+    return found
+
+
+def _compute(text: Text) -> dict[str, dict[str, Address]]:
     out: dict[str, dict[str, Address]] = {}
     count = 0
     previous_scope = None

@@ -311,9 +311,13 @@ def warm_citations(edition: Edition) -> dict[tuple, str]:
     takes the results with ``adopt_citations``.  The output is the same as
     formatting on demand, only earlier.
     """
+    from .addresses import unit_scope
     for text in edition.texts:
-        for key in template_keys(text):
-            _templates(edition, text, key)
+        scopes = {unit_scope(text, unit)[0] for unit in _live(text)}       # known once the pages are
+        for kind in ("paragraph", "note", "heading"):
+            for scope in sorted(scopes):
+                _templates(edition, text, f"{kind}:{scope}")
+        landing_templates(edition, text)
         text_citation(edition, text, page_path(text.slug, None))
     return dict(_CITEPROC)
 

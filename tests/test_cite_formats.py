@@ -73,35 +73,48 @@ def plain(fragment: str) -> str:
 CASES = [(slug, where) for slug in SLUGS for where in ("passage", "landing")]
 
 
-@pytest.mark.parametrize("slug,where", CASES)
-def test_citations_agree_with_citeproc_js(citeproc_js, slug, where):
+def case_item(slug: str, where: str, key: str) -> tuple[dict, dict]:
+    """The CSL item and job (locator) of one case in one style, as the edition formats it."""
     text = real_text(slug)
     unit = sample_unit(text)
-    ed = edition_of(text)
+    url = (cite.passage_url(SITE, slug, unit.slug, "p14") if where == "passage"
+           else f"{SITE}{cite.page_path(slug, None)}")
+    item = dict(cite.csl_item(text, META, url, key, True))
+    job = {"item": item}
     if where == "passage":
-        url = cite.passage_url(SITE, slug, unit.slug, "p14")
-        ours = cite.passage_forms(ed, text, unit, "p14", SITE, ACCESSED)
-        found = address(text, unit, "p14")
+        item["accessed"] = {"date-parts": [list(ACCESSED)]}
+        job["label"], job["locator"] = address(text, unit, "p14").locator(key)
+    return item, job
+
+
+@pytest.fixture(scope="module")
+def reference(citeproc_js) -> dict:
+    """citeproc-js's forms of every case: one run of node per style (``{(slug, where, key): {cite, entry}}``)."""
+    out = {}
+    for key, (_, style) in cite.STYLES.items():
+        jobs = [case_item(slug, where, key)[1] for slug, where in CASES]
+        for case, result in zip(CASES, citeproc_js(style, jobs)):
+            out[(*case, key)] = result
+    return out
+
+
+@pytest.mark.parametrize("slug,where", CASES)
+def test_citations_agree_with_citeproc_js(reference, slug, where):
+    text = real_text(slug)
+    unit = sample_unit(text)
+    if where == "passage":
+        ours = cite.passage_forms(edition_of(text), text, unit, "p14", SITE, ACCESSED)
     else:
-        url = f"{SITE}{cite.page_path(slug, None)}"
-        items = {s: dict(cite.csl_item(text, META, url, s, True)) for s in cite.STYLES}
-        ours = cite.formatted(items)
-        found = None
+        ours = cite.formatted({key: case_item(slug, where, key)[0] for key in cite.STYLES})
     checked = 0
     for key, (_, style) in cite.STYLES.items():
-        item = dict(cite.csl_item(text, META, url, key, True))
-        if where == "passage":
-            item["accessed"] = {"date-parts": [list(ACCESSED)]}
-        job = {"item": item}
-        if found:
-            job["label"], job["locator"] = found.locator(key)
-        theirs = citeproc_js(style, [job])[0]
+        theirs = reference[(slug, where, key)]
         if key == "chicago":
             pairs = [(ours["chicago"]["html"], theirs["cite"]), (ours["chicago-bib"]["html"], theirs["entry"])]
         else:
             pairs = [(ours[key]["html"], theirs["entry"]), (ours[key]["intext_html"], theirs["cite"])]
-        for mine, reference in pairs:
-            assert plain(mine) == plain(reference), f"{slug} {where} {style}"
+        for mine, other in pairs:
+            assert plain(mine) == plain(other), f"{slug} {where} {style}"
             checked += 1
     assert checked == 6
 

@@ -1,7 +1,9 @@
 // Format CSL-JSON items with citeproc-js (the CSL processor of Zotero and Mendeley), for the tests.
 // stdin: {"style": "<CSL XML>", "locale": "<locale XML>", "jobs": [{"item": {...}, "locator": "14",
 //         "label": "paragraph"}]}   (locator and label may be absent)
-// stdout: [{"cite": "<html>", "entry": "<html>"}] in the order of the jobs.
+// stdout: [{"cite": "<html>", "entry": "<html>"}] in the order of the jobs: the citation (a note or
+// the in-text form) and the bibliography entry of each item, each item cited on its own.
+// One engine per run (parsing a style is the slow part); each job registers only its own item.
 // Usage: NODE_PATH=<folder holding node_modules> node run.js < request.json
 "use strict";
 const CSL = require("citeproc");
@@ -10,21 +12,21 @@ let input = "";
 process.stdin.on("data", (chunk) => { input += chunk; });
 process.stdin.on("end", () => {
   const request = JSON.parse(input);
-  const out = request.jobs.map((job) => format(request.style, request.locale, job));
+  const items = {};
+  request.jobs.forEach((job, i) => { items["job" + i] = Object.assign({}, job.item, {id: "job" + i}); });
+  const sys = {
+    retrieveLocale: () => request.locale,
+    retrieveItem: (id) => items[id],
+  };
+  const engine = new CSL.Engine(sys, request.style, "en-US");
+  engine.setOutputFormat("html");
+  const out = request.jobs.map((job, i) => format(engine, "job" + i, job));
   process.stdout.write(JSON.stringify(out));
 });
 
-function format(style, locale, job) {
-  const items = {};
-  items[job.item.id] = job.item;
-  const sys = {
-    retrieveLocale: () => locale,
-    retrieveItem: (id) => items[id],
-  };
-  const engine = new CSL.Engine(sys, style, "en-US");
-  engine.setOutputFormat("html");
-  engine.updateItems([job.item.id]);
-  const cited = {id: job.item.id};
+function format(engine, id, job) {
+  engine.updateItems([id]);
+  const cited = {id: id};
   if (job.locator) {
     cited.locator = job.locator;
     cited.label = job.label || "page";
