@@ -35,6 +35,8 @@ TOKEN_RE = re.compile(f"{TOKEN_OPEN}([a-z/]+):?([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}"
 #   strong: / /strong:  strong span
 #   link:<url> / /link: hyperlink span
 #   br:                 hard line break inside a block (verse, address lines)
+#   speaker: / /speaker:  the printed speaker label of a turn ("Bukharin:"), kept in the text
+#   stage: / /stage:    a stage direction inside a speech ("(Laughter.)"), kept in the text
 
 
 def token(kind: str, value: str = "") -> str:
@@ -82,6 +84,12 @@ BLOCK_KINDS = (
     "list",        # list: items joined with "\n"
     "table",       # table: see Block.rows
     "provenance",  # editorial/provenance notice kept visible (e.g. [ZNAMYA No 2 ...])
+    "turn",        # a speaker's turn in a transcript; attrs["speaker"] = label as printed ("Bukharin",
+                   #   "A voice"); the text keeps the label, marked by speaker tokens ("Bukharin: I am ...")
+    "opener",      # the head of a Document before its first paragraph: one line per item joined with "\n";
+                   #   attrs["roles"][i] names line i: dateline, place, addressee, heading, salutation
+    "closer",      # the foot of a Document: lines joined with "\n"; attrs["roles"][i]: salute (closing
+                   #   formula), office, signed (signature), dateline, source  (compare TEI opener/closer)
 )
 
 

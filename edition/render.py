@@ -90,6 +90,12 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
         if urlsplit(value).scheme in ("http", "https", "ftp"):
             return f'<a class="external" href="{html.escape(value)}" rel="noopener">'
         return '<a>'
+    if kind == "speaker":
+        return '<span class="speaker">'
+    if kind == "stage":
+        return '<span class="stage-direction">'
+    if kind in ("/speaker", "/stage"):
+        return "</span>"
     if kind in ("em", "strong"):
         return f"<{kind}>"
     if kind in ("/em", "/strong"):

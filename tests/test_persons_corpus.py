@@ -31,13 +31,16 @@ def edition():
 
 def read_gold():
     passages, rows = [], []
+    ends = {}
     for line in GOLD.read_text(encoding="utf-8").splitlines():
         if line.startswith("# passage\t"):
-            _, text, start, *_sample = line.split("\t")
+            _, text, start, *rest = line.split("\t")
             passages.append((text, int(start)))
+            ends[(text, int(start))] = int(rest[1]) if len(rest) > 1 else int(start)
         elif line and not line.startswith("#") and not line.startswith("text\t"):
             text, start, ln, surface, person, *_ = line.split("\t")
             rows.append((text, int(start), int(ln), surface, person))
+    read_gold.ends = ends
     return passages, rows
 
 
@@ -48,12 +51,19 @@ def last_word(surface: str) -> str:
 def evaluate(edition):
     """Compare the links made in the gold passages with the gold rows."""
     passages, rows = read_gold()
-    wanted = set(passages)
+    # a gold passage is the line range it had when drawn: a passage split since (speaker turns, a
+    # Document's opener) or joined to its continuation is still compared on the same lines
+    by_line = {}
+    for text, start in passages:
+        for ln in range(start, read_gold.ends[(text, start)] + 1):
+            by_line.setdefault((text, ln), (text, start))
+    note_starts = {(m.text_slug, m.block.loc.line) for m in edition.mentions if m.in_note}
     made = defaultdict(list)                       # (text, passage) -> [(line, word, person)]
     for m in edition.mentions:
-        key = (m.text_slug, m.block.loc.line)
-        if key in wanted:
-            made[key].append((m.loc.line, last_word(m.surface), m.person))
+        key = by_line.get((m.text_slug, m.loc.line))
+        if key is not None and m.in_note == (key in note_starts):   # a footnote cut from inside a passage
+            grown = (m.block.line_end or m.block.loc.line) > read_gold.ends[key]
+            made[key].append((m.loc.line, last_word(m.surface), m.person, grown))
     gold = defaultdict(list)
     for text, start, ln, surface, person in rows:
         gold[(text, start)].append((ln, surface, person))
@@ -61,10 +71,12 @@ def evaluate(edition):
     errors = []
     for key in passages:
         pending = list(gold[key])
-        for ln, word, person in made[key]:
+        for ln, word, person, grown in made[key]:
             match = next((g for g in pending if g[0] == ln and g[1] == word), None)
             if match:
                 pending.remove(match)
+            elif grown:
+                continue        # the passage was joined to its continuation since: a mention there is not in the sample
             if match and match[2] == person:
                 tp += 1
             else:

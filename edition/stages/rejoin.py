@@ -5,7 +5,19 @@ first ends mid-word (a line-end hyphen) or mid-sentence and the second goes
 on.  Running heads, page numbers, ``Document N continued`` heads and footnote
 blocks that stood between the halves were removed by earlier stages, so the
 halves are neighbours here.  A paragraph that ends without punctuation before
-a heading, a table, a list or verse is left alone (only para + para join).
+a heading, a table, a list, verse, a Document's opener or closer is left
+alone (a paragraph joins a paragraph, or a speaker turn it continues).
+
+A continuation that starts with a capital is joined only on evidence that
+the first part cannot end a sentence: it ends on a function word, a comma or
+a possessive; a bracket or quotation mark it opened is closed in the
+continuation ("MTS [Machine Tractor" + "Stations] and ..."); a day number
+before a month ("on 21" + "February"); a title before a registered person's
+name ("Central Committee secretary" + "Aleksandr Smirnov"); a word that never
+ends a sentence anywhere in the text and either is an -ing form or is
+followed by the continuation's first word elsewhere ("the ruling" + "Stalin
+group"); or a continuation whose first sentence is a fragment of at most
+three words ("had frequently signed" + "Politburo decisions.").
 
     "... it is an attempt to bring to a non-Russian readership the" + "results of new research ..."
     -> "... to a non-Russian readership the results of new research ..."
@@ -15,6 +27,8 @@ a heading, a table, a list or verse is left alone (only para + para join).
 from __future__ import annotations
 
 import re
+
+from collections import Counter
 
 from ..clean.hyphenation import Vocabulary, join_decision
 from ..model import TOKEN_RE, Block, Edition, plain
@@ -26,23 +40,74 @@ NON_FINAL_WORDS = frozenset("""a an the of and or but nor to in into on upon at 
     that which whom whose who his her its their our my your as than between about after before during against
     under over among through toward towards were was is are be been being had has have not no this these those
     such both either neither each every comrade comrades""".split())
+MONTHS = frozenset("""January February March April May June July August September October November
+    December""".split())
+# Words of office before a name: "Central Committee secretary" + "Aleksandr Smirnov".
+TITLE_WORDS = frozenset("""secretary commissar chairman deputy procurator professor academician general marshal
+    comrade citizen member candidate""".split())
+# A one- to three-word first sentence that can stand alone (an answer), so is no fragment.
+SHORT_SENTENCES = frozenset("yes no well good right correct true exactly thanks thank agreed nothing none".split())
+BRACKETS = (("(", ")"), ("[", "]"), ("“", "”"))
+WORD_END_RE = re.compile(r"\b([A-Za-z]+)(?:([.!?])|\s+(?=([A-Za-z]+)))")
 LAST_WORD_RE = re.compile(r"([A-Za-z\u00C0-\u024F]+)-$")
 FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
+
+
+class SentenceEvidence:
+    """How words behave in the corpus: how often each ends a sentence, goes on, and which word follows it.
+
+    >>> e = SentenceEvidence.from_texts(["the ruling group met.", "the ruling Stalin group. A ruling class"])
+    >>> e.never_final("ruling"), e.never_final("group"), e.follows("ruling", "stalin")
+    (True, False, 1)
+    """
+
+    def __init__(self, final: Counter, going_on: Counter, pairs: Counter, person=lambda w: False):
+        self.final, self.going_on, self.pairs, self.person = final, going_on, pairs, person
+
+    @classmethod
+    def from_texts(cls, texts, person=lambda w: False) -> "SentenceEvidence":
+        final, going_on, pairs = Counter(), Counter(), Counter()
+        for s in texts:
+            for m in WORD_END_RE.finditer(s):
+                w = m.group(1).lower()
+                if m.group(2):
+                    final[w] += 1
+                else:
+                    going_on[w] += 1
+                    pairs[(w, m.group(3).lower())] += 1
+        return cls(final, going_on, pairs, person)
+
+    def never_final(self, word: str) -> bool:
+        w = word.lower()
+        return self.final[w] == 0 and self.going_on[w] >= 3
+
+    def follows(self, word: str, nxt: str) -> int:
+        return self.pairs[(word.lower(), nxt.lower())]
+
+
+NO_EVIDENCE = SentenceEvidence(Counter(), Counter(), Counter())
 
 
 def run(edition: Edition) -> None:
     own_vocabularies, corpus = Vocabulary.per_text(
         edition.texts, lambda t: (b.plain() for u in t.units for b in u.blocks if b.kind == "para"))
+    person = _person_lookup(edition)
     for text in edition.texts:
+        # the text's own usage only, so a build of one text (--text) joins exactly as a full build
+        evidence = SentenceEvidence.from_texts(
+            (b.plain() for u in text.units for b in u.blocks if b.kind in ("para", "turn")), person)
         own = own_vocabularies[text.slug]
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         for unit in text.units:
             out: list[Block] = []
             for block in unit.blocks:
-                if out and continues(out[-1], block):
+                why = join_reason(out[-1], block, evidence) if out else ""
+                if why:
                     decision = _merge(out[-1], block, own, corpus, keep, join)
                     text.report.count("page-break-rejoined")
+                    if why.startswith("capital-"):
+                        text.report.count(f"page-break-rejoined-{why}")
                     if decision:
                         text.report.count(f"line-end-hyphen-{decision}")
                 else:
@@ -54,7 +119,7 @@ def _tail(block: Block) -> str:
     return plain(block.text).rstrip()
 
 
-def continues(a: Block, b: Block) -> bool:
+def continues(a: Block, b: Block, evidence: "SentenceEvidence" = NO_EVIDENCE) -> bool:
     """Does paragraph ``b`` continue paragraph ``a`` across a former page break?
 
     >>> from edition.model import Loc
@@ -79,30 +144,95 @@ def continues(a: Block, b: Block) -> bool:
     False
     >>> continues(p('he said "no."'), p("then they left"))
     False
+    >>> continues(p("Incomplete Combine-Harvesters to MTS [Machine Tractor"), p("Stations] and State Farms"))
+    True
+    >>> continues(p("he was beginning a hunger strike on 21"), p("February to protest"))
+    True
+    >>> continues(p("and had frequently signed"), p("Politburo decisions. A decisive factor"))
+    True
+    >>> continues(p("There was no one in them to teach"), p("Not only communists suffered."))
+    False
+    >>> continues(p("remember kindly your wretched"), p("N. Bukharin 10 December 1937"))
+    False
     """
-    if a.kind != "para" or b.kind != "para":
-        return False
+    return bool(join_reason(a, b, evidence))
+
+
+def join_reason(a: Block, b: Block, evidence: "SentenceEvidence" = NO_EVIDENCE) -> str:
+    """Why ``b`` continues ``a`` ("" if it does not): lowercase, hyphen, comma, ..., capital-<evidence>."""
+    if a.kind not in ("para", "turn") or b.kind != "para":
+        return ""
     tail, head = _tail(a), plain(b.text).lstrip()
     if not tail or not head:
-        return False
+        return ""
     if tail.endswith("-") and tail[-2:-1].isalpha():
         if head[:1].islower():
-            return True
+            return "hyphen"
         piece = LAST_WORD_RE.search(tail)  # "the Azov-" + "Black Sea": a compound of names
-        return bool(piece) and piece.group(1)[:1].isupper() and head[:1].isupper()
+        return "hyphen-names" if piece and piece.group(1)[:1].isupper() and head[:1].isupper() else ""
     if tail.rstrip(CLOSERS).endswith(SENTENCE_END) or tail.endswith("--"):
-        return False
+        return ""
     if tail.endswith(tuple(CLOSERS)):
-        return head[:1].islower()           # "... the [political]" + "platform of ..."
+        return "lowercase" if head[:1].islower() else ""           # "... the [political]" + "platform of ..."
     if head[:1].islower():
-        return True
+        return "lowercase"
+    if not head[:1].isupper():
+        return ""
     last_word = tail.rsplit(None, 1)[-1]
     first_word = head.split(None, 1)[0]
-    if not head[:1].isupper():
-        return False
-    return (tail.endswith(",") or last_word.lower() in NON_FINAL_WORDS
-            or last_word.endswith(("'s", "’s"))                       # "Council of People's" + "Commissars"
-            or (_caps(last_word) and _caps(first_word)))             # a capitals title cut by the page
+    if tail.endswith(",") or last_word.lower() in NON_FINAL_WORDS:
+        return "non-final-word"
+    if last_word.endswith(("'s", "’s")):                           # "Council of People's" + "Commissars"
+        return "possessive"
+    if _caps(last_word) and _caps(first_word):                     # a capitals title cut by the page
+        return "capitals"
+    why = capital_evidence(tail, head, evidence)
+    return f"capital-{why}" if why else ""
+
+
+def capital_evidence(tail: str, head: str, evidence: "SentenceEvidence") -> str:
+    """Evidence that ``tail`` cannot end a sentence before a capitalised ``head`` ("" if none)."""
+    if _closes_open_bracket(tail, head):
+        return "bracket"
+    last = tail.rsplit(None, 1)[-1]
+    words = head.split()
+    first = words[0].strip(",.;:!?")
+    if re.fullmatch(r"(?:[1-9]|[12]\d|3[01])", last) and first in MONTHS:
+        return "date"
+    if not (last.isalpha() and last.islower()):
+        return ""
+    if last in TITLE_WORDS and any(evidence.person(w.strip(",.;:'’s")) for w in words[:2]):
+        return "title"
+    if evidence.never_final(last) and (last.endswith("ing") or evidence.follows(last, first) >= 2):
+        return "never-final"
+    fragment = re.match(r"([^.!?]*?)\.(?:\s|$)", head)
+    piece = fragment.group(1).split() if fragment else []
+    if (0 < len(piece) <= 3 and all(re.fullmatch(r"[A-Za-z][a-z'’-]+", w) for w in piece)
+            and first.lower() not in SHORT_SENTENCES):     # not "V. For ...", not a signature "N. Bukharin"
+        return "fragment"
+    return ""
+
+
+def _closes_open_bracket(tail: str, head: str) -> bool:
+    """A bracket or quotation mark opened near the end of ``tail`` is closed early in ``head``."""
+    for left, right in BRACKETS:
+        i = tail.rfind(left)
+        if i < 0 or right in tail[i:] or len(tail) - i > 80:
+            continue
+        j = head.find(right)
+        if 0 <= j <= 120 and left not in head[:j] and not re.search(r"[.!?]\s", head[:j]):
+            return True
+    return False
+
+
+def _person_lookup(edition: Edition):
+    """``word -> bool``: a registered person's family name (evidence for a title before a name)."""
+    from ..persons import load_register
+    try:
+        reg = load_register(edition.root)
+    except Exception:          # no or a broken register: the persons stage reports it with file:line
+        return lambda word: False
+    return lambda word: bool(word[:1].isupper() and reg.candidates(word))
 
 
 def _caps(word: str) -> bool:
