@@ -208,6 +208,7 @@ def capital_evidence(tail: str, head: str, evidence: "SentenceEvidence") -> str:
     fragment = re.match(r"([^.!?]*?)\.(?:\s|$)", head)
     piece = fragment.group(1).split() if fragment else []
     if (0 < len(piece) <= 3 and all(re.fullmatch(r"[A-Za-z][a-z'’-]+", w) for w in piece)
+            and (len(piece) > 1 or evidence.person(piece[0]))    # "Later." may stand alone; "Kirov." not
             and first.lower() not in SHORT_SENTENCES):     # not "V. For ...", not a signature "N. Bukharin"
         return "fragment"
     return ""
