@@ -131,6 +131,14 @@ STRUCTURE = Map({
     }, "Speaker turns of a transcript: each turn its own passage (kind 'turn'), the label styled"),
     "stage_directions": Field(str, "Regular expression for a stage direction inside a speech "
                               "('(Laughter.)'); set apart in the text with 'stage' tokens", check=is_regex),
+    "epigraphs": Map({
+        "attribution": Field(str, "Regular expression for the attribution at the end of an epigraph "
+                             "(group 'attribution', with its dash): '.-N. I. Yezhov, 1935'", check=is_regex),
+        "unit_kinds": List(Field(str, "unit kind"), "Kinds of unit that open with epigraphs (default: chapter)"),
+        "max_blocks": Field(int, "At most this many opening paragraphs are epigraphs", default=4),
+        "why": Field(str, "How the epigraphs are printed"),
+    }, "Epigraphs at the head of a unit: its opening paragraphs up to the last that ends with an "
+       "attribution (kind 'epigraph', the attribution marked)"),
     "documents": Map({
         "opener": List(STRUCTURE_ROLE, "Lines that open a Document (after its head, before its first "
                        "paragraph): dateline, place, addressee, heading, salutation; tried in order"),

@@ -94,7 +94,9 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
         return '<span class="speaker">'
     if kind == "stage":
         return '<span class="stage-direction">'
-    if kind in ("/speaker", "/stage"):
+    if kind == "attribution":
+        return '<span class="attribution">'
+    if kind in ("/speaker", "/stage", "/attribution"):
         return "</span>"
     if kind in ("em", "strong"):
         return f"<{kind}>"

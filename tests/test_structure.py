@@ -110,6 +110,15 @@ def test_rules_without_manifest_data_do_nothing():
     assert peel_closer(lines, rules) == (lines, [], [])
 
 
+def test_epigraph_at_the_head_of_a_chapter_with_its_attribution(docs):
+    first = blocks(docs, "ch02")[0]
+    assert first.kind == "epigraph"
+    assert first.text.endswith("thing.\ue000attribution:\ue001-V. M. Molotov, 1973\ue000/attribution:\ue001")
+    # an attribution-like ending further down is no epigraph; a chapter opening with prose has none
+    assert find(docs, "ch02", "The session closed").kind == "para"
+    assert blocks(docs, "ch01")[0].kind == "para"
+
+
 # ---------------------------------------------------------------- page-break joins before a capital
 @pytest.mark.parametrize("start,expected", [
     ("The decree was signed", "(Comrade Molotov) and sent"),              # bracket closed in the continuation
@@ -152,11 +161,12 @@ def test_new_kinds_render_as_golden(docs):
     out = []
     for unit in ("ch01", "ch02"):
         for i, block in enumerate(blocks(docs, unit)):
-            if block.kind in ("opener", "closer", "turn"):
+            if block.kind in ("opener", "closer", "turn", "epigraph"):
                 block.pid = f"p{i + 1}"
                 out.append(str(macros.passage(block, lambda s: render_inline(s, ctx))).strip())
     html = "\n".join(out) + "\n"
     assert '<span class="speaker">Bukharin:</span>' in html
     assert '<span class="stage-direction">(Noise in the room.)</span>' in html
     assert '<p class="signed">A. Vyshinsky</p>' in html
+    assert '<span class="attribution">-V. M. Molotov, 1973</span>' in html
     assert_golden("structure/blocks.html", html)

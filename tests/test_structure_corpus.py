@@ -147,3 +147,28 @@ def test_issue_examples_are_joined(edition, slug, joined):
 def test_sign_offs_and_lost_periods_stay_apart(edition, slug, ending):
     text = edition.text(slug)
     assert any(b.plain().rstrip().endswith(ending) for _, b in live_blocks(text)), ending
+
+
+# ---------------------------------------------------------------- epigraphs, lists
+def test_every_getty_chapter_opens_with_its_epigraphs(edition):
+    getty = edition.text("getty")
+    chapters = [u for u in getty.units if u.kind == "chapter"]
+    assert len(chapters) == 13
+    for unit in chapters:
+        epigraphs = [b for b in unit.blocks if b.kind == "epigraph"]
+        assert 1 <= len(epigraphs) <= 3, unit.slug
+        assert unit.blocks[:len(epigraphs)] == epigraphs, unit.slug          # at the head, nowhere else
+        assert "\ue000attribution:" in epigraphs[-1].text, unit.slug
+    ch03 = next(u for u in chapters if u.slug == "ch03")
+    assert plain(ch03.blocks[0].text).endswith("-Central Committee circular, 1933")
+
+
+def test_document_45_book_list_is_one_numbered_list(edition):
+    getty = edition.text("getty")
+    lists = [b for _, b in live_blocks(getty) if b.kind == "list" and b.attrs.get("numbered")
+             and b.plain().startswith("1. Trotsky, All books")]
+    assert len(lists) == 1
+    items = lists[0].plain().split("\n")
+    assert [int(i.split(".")[0]) for i in items] == list(range(1, 44))
+    assert items[15] == "16. A. Shliapnikov, On the Eve of the Year 1917, part 1, 3d edition, 1924, parts 1 and 2"
+    assert items[40] == "41. V. Volosevich, Bolshevism During the Years of the World War [no date]"

@@ -65,6 +65,11 @@ class Rules:
         self.known_person = known_person
         stage = spec.get("stage_directions")
         self.stage_re = re.compile(stage) if stage else None
+        epigraphs = spec.get("epigraphs") or {}
+        self.attribution_re = (re.compile(epigraphs["attribution"] + r"\s*$")
+                               if epigraphs.get("attribution") else None)
+        self.epigraph_units = frozenset(epigraphs.get("unit_kinds") or ["chapter"])
+        self.epigraph_max = epigraphs.get("max_blocks") or 4
         docs = spec.get("documents") or {}
         self.opener = [(r["role"], re.compile(r["pattern"])) for r in docs.get("opener") or []]
         self.closer = [(r["role"], re.compile(r["pattern"])) for r in docs.get("closer") or []]
@@ -73,7 +78,7 @@ class Rules:
 
     @property
     def active(self) -> bool:
-        return bool(self.speaker_re or self.opener or self.closer or self.stage_re)
+        return bool(self.speaker_re or self.opener or self.closer or self.stage_re or self.attribution_re)
 
     # ---------------------------------------------------------- speakers
     def speaker(self, line: str) -> str:
@@ -224,3 +229,38 @@ def stage_directions(text: str, rules: Rules) -> tuple[str, int]:
         count += 1
         return f"{token('stage')}{m.group(0)}{token('/stage')}"
     return rules.stage_re.sub(wrap, text), count
+
+
+def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
+    """Make the opening paragraphs of a unit epigraphs, up to the last one that ends with an attribution.
+
+    Every paragraph of the run must end with an attribution or be followed by one that does (a
+    dialogue or a two-paragraph quotation attributed once).  The attribution, with its dash, is
+    marked by ``attribution`` tokens; the text stays as printed.  Returns how many were marked.
+
+    >>> from edition.model import Block, Loc, plain
+    >>> r = Rules({"epigraphs": {"attribution": r"(?<=[.!?])(?P<attribution>-[A-Z][^-]{2,90})"}})
+    >>> bs = [Block("para", "The center is in the USSR.-N. I. Yezhov, 1935", Loc("x", 1)),
+    ...       Block("para", "THESE WERE TERRIBLE YEARS in the Soviet Union.", Loc("x", 3))]
+    >>> mark_epigraphs(bs, "chapter", r), bs[0].kind, bs[1].kind
+    (1, 'epigraph', 'para')
+    """
+    from ..model import plain
+    if not rules.attribution_re or unit_kind not in rules.epigraph_units:
+        return 0
+    last = -1
+    for i, block in enumerate(blocks[:rules.epigraph_max]):
+        if block.kind not in ("para", "turn"):
+            break
+        if rules.attribution_re.search(plain(block.text)):
+            last = i
+    if last < 0 or last + 1 >= len(blocks):
+        return 0
+    for block in blocks[:last + 1]:
+        m = rules.attribution_re.search(block.text)
+        if m:
+            a, b = m.span("attribution")
+            block.text = f"{block.text[:a]}{token('attribution')}{block.text[a:b]}{token('/attribution')}" \
+                         f"{block.text[b:]}"
+        block.kind = "epigraph"
+    return last + 1

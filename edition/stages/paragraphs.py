@@ -20,9 +20,11 @@ import re
 from ..clean.hyphenation import Vocabulary, join_lines
 from ..clean.inline import decode
 from ..clean.junk import strip_line_end_junk
-from ..clean.structure import Rules, Segment, peel_closer, peel_opener, split_turns, stage_directions
+from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, split_turns,
+                               stage_directions)
 from ..model import Block, Edition, Line, Text, Unit, token
 
+NUMBERED_ITEM_RE = re.compile(r"\d+[.)] ")
 TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
@@ -37,6 +39,9 @@ def run(edition: Edition) -> None:
         for unit in text.units:
             unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads))
             unit.lines = []
+            marked = mark_epigraphs(unit.blocks, unit.kind, rules)
+            if marked:
+                text.report.count("epigraphs", marked)
 
 
 def _register_lookup(edition: Edition):
@@ -94,7 +99,8 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary, rules: 
             text.report.count("verse-block")
         elif all(r.lstrip().startswith("- ") for r in raw):
             items = [_inline(r.strip()[2:].strip(), markdown) for r in raw]
-            yield Block("list", "\n".join(items), loc, last)
+            numbered = all(NUMBERED_ITEM_RE.match(r.strip()[2:].strip()) for r in raw)
+            yield Block("list", "\n".join(items), loc, last, attrs={"numbered": True} if numbered else {})
         else:
             def unwrap(lines: list[Line]) -> str:
                 log: list = []

@@ -6,7 +6,8 @@ on.  Running heads, page numbers, ``Document N continued`` heads and footnote
 blocks that stood between the halves were removed by earlier stages, so the
 halves are neighbours here.  A paragraph that ends without punctuation before
 a heading, a table, a list, verse, a Document's opener or closer is left
-alone (a paragraph joins a paragraph, or a speaker turn it continues).
+alone (a paragraph joins a paragraph, or a speaker turn it continues; a
+numbered list joins the list whose numbering it continues).
 
 A continuation that starts with a capital is joined only on evidence that
 the first part cannot end a sentence: it ends on a function word, a comma or
@@ -102,6 +103,12 @@ def run(edition: Edition) -> None:
         for unit in text.units:
             out: list[Block] = []
             for block in unit.blocks:
+                if out and list_continues(out[-1], block):
+                    out[-1].text = f"{out[-1].text}\n{block.text}"
+                    out[-1].line_end = max(out[-1].line_end, block.line_end)
+                    out[-1].attrs.setdefault("joined", []).append(block.loc.line)
+                    text.report.count("page-break-rejoined-list")
+                    continue
                 why = join_reason(out[-1], block, evidence) if out else ""
                 if why:
                     decision = _merge(out[-1], block, own, corpus, keep, join)
@@ -234,6 +241,26 @@ def _person_lookup(edition: Edition):
     except Exception:          # no or a broken register: the persons stage reports it with file:line
         return lambda word: False
     return lambda word: bool(word[:1].isupper() and reg.candidates(word))
+
+
+ITEM_NUMBER_RE = re.compile(r"(\d+)[.)] ")
+
+
+def list_continues(a: Block, b: Block) -> bool:
+    r"""A numbered list cut by a page break (a footnote between): ``b`` goes on where ``a`` stopped.
+
+    >>> from edition.model import Loc
+    >>> l = lambda s: Block("list", s, Loc("x", 1))
+    >>> list_continues(l("1. Trotsky, All books\n2. G. Zinoviev, Leninism"), l("3. L. Kamenev, On NEP"))
+    True
+    >>> list_continues(l("1. a\n2. b"), l("1. c"))
+    False
+    """
+    if a.kind != "list" or b.kind != "list":
+        return False
+    last = ITEM_NUMBER_RE.match(plain(a.text).rsplit("\n", 1)[-1])
+    first = ITEM_NUMBER_RE.match(plain(b.text))
+    return bool(last and first) and int(first.group(1)) == int(last.group(1)) + 1
 
 
 def _caps(word: str) -> bool:
