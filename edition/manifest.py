@@ -124,7 +124,8 @@ STRUCTURE = Map({
     "speakers": Map({
         "pattern": Field(str, "Regular expression for a speaker label at the start of a line; group 'label' "
                          "is the label as printed (e.g. Bukharin, A voice, MOLOTOV)", check=is_regex),
-        "labels": List(Field(str, "label"), "Labels that are no person's name (A voice, Voices, Chairman)"),
+        "labels": List(Field(str, "label"), "Labels accepted as printed: no person's name (A voice, Voices, "
+                       "Chairman) or a speaker the register does not hold"),
         "register": Field(bool, "Also accept a one-word label that names a person of texts/persons.yml",
                           default=False),
         "why": Field(str, "Where the transcripts are"),
