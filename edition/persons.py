@@ -406,6 +406,19 @@ def load_register(root: str | Path = ".", path: str = REGISTER_PATH) -> Register
     return Register.from_text(file.read_text(encoding="utf-8"), path)
 
 
+def shared_register(edition) -> "Register | None":
+    """The register, loaded once per build and kept on ``edition.persons`` (the structure stages check
+    speaker labels and names against it before the persons stage links); ``None`` when it is missing or
+    broken (the persons stage then reports the problem with file:line)."""
+    if isinstance(edition.persons, Register):
+        return edition.persons
+    try:
+        edition.persons = load_register(edition.root)
+    except Exception:          # noqa: BLE001 - reported by the persons stage
+        return None
+    return edition.persons
+
+
 def person_url(person_id: str) -> str:
     """Site-relative URL of a person's entry: ``persons/y.html#yezhov-nikolai``.
 

@@ -88,7 +88,7 @@ class Rules:
         ``register: true``, when it is the name of a registered person
         (``Bukharin``, ``MOLOTOV``): ``Re: The arrest ...`` is no turn.
         """
-        if not self.speaker_re:
+        if not self.speaker_re or ":" not in line:
             return ""
         m = self.speaker_re.match(line.strip())
         if not m:
@@ -142,6 +142,9 @@ def _cut_inline_turns(lines: list[Line], rules: Rules) -> list[Line]:
     out: list[Line] = []
     for line in lines:
         text = line.text
+        if ": " not in text[1:]:                    # no label can start inside this line
+            out.append(line)
+            continue
         cuts = [m.start() for m in rules.inline_speaker_re.finditer(text)
                 if rules.speaker(text[m.start():])]
         if not cuts:

@@ -48,14 +48,9 @@ def _register_lookup(edition: Edition):
     """``word -> bool``: is it a registered person's name (speaker labels are checked against it)."""
     if not any((t.manifest["structure"] or {}).get("speakers", {}).get("register") for t in edition.texts):
         return lambda word: False
-    from ..persons import load_register
-    try:
-        reg = load_register(edition.root)
-    except FileNotFoundError:
-        return lambda word: False
-    except Exception:          # a broken register is reported by the persons stage, with file:line
-        return lambda word: False
-    return lambda word: bool(reg.candidates(word))
+    from ..persons import shared_register
+    reg = shared_register(edition)
+    return (lambda word: bool(reg.candidates(word))) if reg else (lambda word: False)
 
 
 def _document_heads(text: Text) -> list[re.Pattern]:

@@ -27,7 +27,7 @@ SNIPPET = 50
 
 def run(edition: Edition) -> None:
     try:
-        reg = load_register(edition.root)
+        reg = edition.persons if isinstance(edition.persons, Register) else load_register(edition.root)
     except RegisterError as exc:
         raise BuildError(exc.messages, hint="fix texts/persons.yml; `python build_edition.py check --schema` "
                          "documents its keys") from None

@@ -49,44 +49,50 @@ TITLE_WORDS = frozenset("""secretary commissar chairman deputy procurator profes
 # A one- to three-word first sentence that can stand alone (an answer), so is no fragment.
 SHORT_SENTENCES = frozenset("yes no well good right correct true exactly thanks thank agreed nothing none".split())
 BRACKETS = (("(", ")"), ("[", "]"), ("“", "”"))
-WORD_END_RE = re.compile(r"\b([A-Za-z]+)(?:([.!?])|\s+(?=([A-Za-z]+)))")
+FINAL_RE = re.compile(r"(?<![a-z])([a-z]+)[.!?]")              # a word ending a sentence (lowercased text)
+GOING_ON_RE = re.compile(r"(?<![a-z])([a-z]+)\s+(?=[a-z])")     # a word another word follows
 LAST_WORD_RE = re.compile(r"([A-Za-z\u00C0-\u024F]+)-$")
 FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
 
 
 class SentenceEvidence:
-    """How words behave in the corpus: how often each ends a sentence, goes on, and which word follows it.
+    """How words behave in a text: how often each ends a sentence, goes on, and which word follows it.
+
+    Counted once, when the first capitalised continuation needs it (most texts never do).
 
     >>> e = SentenceEvidence.from_texts(["the ruling group met.", "the ruling Stalin group. A ruling class"])
     >>> e.never_final("ruling"), e.never_final("group"), e.follows("ruling", "stalin")
     (True, False, 1)
     """
 
-    def __init__(self, final: Counter, going_on: Counter, pairs: Counter, person=lambda w: False):
-        self.final, self.going_on, self.pairs, self.person = final, going_on, pairs, person
+    def __init__(self, texts, person=lambda w: False):
+        self._texts = texts
+        self._counts = None
+        self.person = person
 
     @classmethod
     def from_texts(cls, texts, person=lambda w: False) -> "SentenceEvidence":
-        final, going_on, pairs = Counter(), Counter(), Counter()
-        for s in texts:
-            for m in WORD_END_RE.finditer(s):
-                w = m.group(1).lower()
-                if m.group(2):
-                    final[w] += 1
-                else:
-                    going_on[w] += 1
-                    pairs[(w, m.group(3).lower())] += 1
-        return cls(final, going_on, pairs, person)
+        return cls(texts, person)
+
+    def _count(self):
+        if self._counts is None:
+            # the whole text lowercased, "¶" between passages so that nothing spans a paragraph break
+            text = "\n¶\n".join(self._texts).lower()
+            self._counts = Counter(FINAL_RE.findall(text)), Counter(GOING_ON_RE.findall(text)), text
+            self._texts = None
+        return self._counts
 
     def never_final(self, word: str) -> bool:
+        final, going_on, _ = self._count()
         w = word.lower()
-        return self.final[w] == 0 and self.going_on[w] >= 3
+        return final[w] == 0 and going_on[w] >= 3
 
     def follows(self, word: str, nxt: str) -> int:
-        return self.pairs[(word.lower(), nxt.lower())]
+        text = self._count()[2]
+        return len(re.findall(rf"(?<![a-z]){re.escape(word.lower())}\s+{re.escape(nxt.lower())}(?![a-z])", text))
 
 
-NO_EVIDENCE = SentenceEvidence(Counter(), Counter(), Counter())
+NO_EVIDENCE = SentenceEvidence([])
 
 
 def run(edition: Edition) -> None:
@@ -96,7 +102,7 @@ def run(edition: Edition) -> None:
     for text in edition.texts:
         # the text's own usage only, so a build of one text (--text) joins exactly as a full build
         evidence = SentenceEvidence.from_texts(
-            (b.plain() for u in text.units for b in u.blocks if b.kind in ("para", "turn")), person)
+            [b.plain() for u in text.units for b in u.blocks if b.kind in ("para", "turn")], person)
         own = own_vocabularies[text.slug]
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
@@ -235,12 +241,9 @@ def _closes_open_bracket(tail: str, head: str) -> bool:
 
 def _person_lookup(edition: Edition):
     """``word -> bool``: a registered person's family name (evidence for a title before a name)."""
-    from ..persons import load_register
-    try:
-        reg = load_register(edition.root)
-    except Exception:          # no or a broken register: the persons stage reports it with file:line
-        return lambda word: False
-    return lambda word: bool(word[:1].isupper() and reg.candidates(word))
+    from ..persons import shared_register
+    reg = shared_register(edition)
+    return (lambda word: bool(word[:1].isupper() and reg.candidates(word))) if reg else (lambda word: False)
 
 
 ITEM_NUMBER_RE = re.compile(r"(\d+)[.)] ")
