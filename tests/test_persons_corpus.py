@@ -137,14 +137,14 @@ def test_review_list_is_small_and_located(edition):
 
 
 # ---------------------------------------------------------------- persons follow the text (issue 8)
-#Persons follow the text (issue 8, item 4), on the real corpus.
+# Persons follow the text (issue 8, item 4), on the real corpus.
 #
-#- A name inside the title of a cited work (an italic span: *Inoy Stalin*,
+# - A name inside the title of a cited work (an italic span: *Inoy Stalin*,
 #  *Lubianka. Stalin i VChK*) is not a mention of the person.
-#- The Trotskyist "Vinokur-Naumov" is not the historian O. V. Naumov.
-#- "Kuybyshev" in the abridged printing (the province, after the abridgement
+# - The Trotskyist "Vinokur-Naumov" is not the historian O. V. Naumov.
+# - "Kuybyshev" in the abridged printing (the province, after the abridgement
 #  cut "Postyshev, First Secretary of") is not V. V. Kuibyshev.
-#- A form the OCR damaged is matched (the passage is linked) but is never
+# - A form the OCR damaged is matched (the passage is linked) but is never
 #  shown as a spelling of the name on a person's page.
 
 def mentions_at(edition, slug, line):
