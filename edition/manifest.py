@@ -30,6 +30,9 @@ BIBLIOGRAPHY = Map({
     "translators": List(PERSON, "Translators"),
     "title": Field(str, "Title as printed", required=True),
     "subtitle": Field(str, "Subtitle"),
+    "sentence_case": Field(str, "Title (with subtitle) in sentence case, capitals only where the first word or "
+                           "a proper noun needs them: APA prints titles so, and BibTeX protects those capitals "
+                           "(without it, APA prints the title as given and BibTeX protects no capital)"),
     "container_title": Field(str, "Journal (for articles)"),
     "volume": Field(str, "Volume"),
     "issue": Field(str, "Issue"),
@@ -39,7 +42,10 @@ BIBLIOGRAPHY = Map({
     "institution": Field(str, "Issuing institution (reports)"),
     "year": Field(int, "Year of publication (leave out when the witness does not say: citations give n.d.)"),
     "issued": Field(str, "Full date of issue, YYYY-MM-DD, where known"),
+    "genre": Field(str, "What kind of item this is, as citations print it (CSL genre): e.g. for a printing whose "
+                   "venue is unknown, what it is a witness of"),
     "isbn": Field(str, "ISBN"),
+    "issn": Field(str, "ISSN of the journal (articles)"),
     "report_number": Field(str, "Report number (reports)"),
     "url": Field(str, "Where the printed or online original can be found"),
     "original": ORIGINAL,

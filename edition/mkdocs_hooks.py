@@ -45,8 +45,9 @@ replaces MkDocs' own ``page.canonical_url``, so there is one canonical link).
 from __future__ import annotations
 
 import functools
-import os
+import hashlib
 import html
+import os
 import logging
 import posixpath
 import re
@@ -150,9 +151,21 @@ def template_cache(root: str):
     """Compiled Jinja2 templates kept between builds (like Python's __pycache__;
     checked against each template's source, so an edited template is recompiled)."""
     from jinja2 import FileSystemBytecodeCache
+
+    class PathBytesCache(FileSystemBytecodeCache):
+        """Jinja's key encodes the template's path as UTF-8, which fails for a non-ASCII
+        project path under a non-UTF-8 locale (the path then holds surrogate escapes):
+        the key is made from the path's bytes as the file system has them."""
+
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            key = hashlib.sha1(name.encode("utf-8", "surrogateescape"))
+            if filename is not None:
+                key.update(b"|" + os.fsencode(filename))
+            return key.hexdigest()
+
     path = os.path.join(root, "build", "jinja-cache")
     os.makedirs(path, exist_ok=True)
-    return FileSystemBytecodeCache(path)
+    return PathBytesCache(path)
 
 
 def on_page_context(context, page, config, nav):

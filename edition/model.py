@@ -64,7 +64,7 @@ class Loc:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line > 0 else self.path
 
 
 @dataclass
@@ -286,6 +286,10 @@ class Edition:
     persons: object | None = None        # edition.persons.Register
     options: dict = field(default_factory=dict)   # build options (e.g. {"pdf": False})
     mentions: list[Mention] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)     # problems found so far (pipeline.run_pipeline)
+    hints: list[str] = field(default_factory=list)      # what to do about them
+    halted: str | None = None                           # the stage that could not finish
+    not_run: list[str] = field(default_factory=list)    # stages skipped because of earlier problems
 
     def text(self, slug: str) -> Text:
         for t in self.texts:

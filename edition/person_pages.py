@@ -61,9 +61,16 @@ def person_pages(edition) -> list[Page]:
     reg = edition.persons
     if reg is None or not edition.mentions:
         return []
+    from .addresses import addresses
     from .render import environment, passage_label
     env = environment(Path(edition.root))
     texts = list(edition.texts)
+    numbers = {t.slug: addresses(t) for t in texts}
+
+    def shown(text_slug: str, unit_slug: str, pid: str) -> str:
+        """The passage's number as its page shows it (``edition.addresses``); "" for a heading."""
+        found = numbers[text_slug].get(unit_slug, {}).get(pid)
+        return found.shown if found else passage_label(pid)
     by_person: dict[str, list] = defaultdict(list)
     for m in edition.mentions:
         by_person[m.person].append(m)
@@ -79,7 +86,7 @@ def person_pages(edition) -> list[Page]:
         group.sort(key=sort_key)
         entries = []
         for p in group:
-            groups = _groups(p, by_person[p.id], texts, units, passage_label, url)
+            groups = _groups(p, by_person[p.id], texts, units, shown, url)
             entries.append({"person": p, "groups": groups, "spellings": spellings[p.id],
                             "total": sum(g.count for g in groups)})
         letter = url.rsplit("/", 1)[-1][:-len(".html")]
@@ -87,8 +94,19 @@ def person_pages(edition) -> list[Page]:
         toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
         title = f"Persons: {letter.upper()}"
         meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
+        meta += person_page_meta(edition, title)
         pages.append(Page(url, title, html, toc=toc, meta=meta, nav_title=letter.upper()))
     return pages
+
+
+def person_page_meta(edition, title: str) -> list[tuple[str, str]]:
+    """What Zotero reads from a page of the index of persons: a web page of the edition (no
+    ``citation_*`` tags, which would make it a journal article), titled, in the edition's language."""
+    from .cite import edition_meta
+    meta = edition_meta(edition)
+    out = [("DC.title", title), ("DC.language", meta.get("language") or "en"), ("og:site_name", meta["title"]),
+           ("og:title", title), ("og:type", "website")]
+    return out
 
 
 def sort_key(p: Person) -> tuple:
@@ -194,7 +212,7 @@ def _groups(p: Person, mentions, texts, units, passage_label, page: str) -> list
                     continue
                 pid = m.block.pid
                 before, name, after = _split_snippet(m.snippet, m.surface)
-                blocks[key] = Passage(uurl + (f"#{pid}" if pid else ""), passage_label(pid) if pid else "",
+                blocks[key] = Passage(uurl + (f"#{pid}" if pid else ""), passage_label(t.slug, slug, pid) if pid else "",
                                       before, name, after, m.in_note)
             ug.passages = list(blocks.values())
             group.units.append(ug)

@@ -265,7 +265,7 @@ class Override:
     surface: str
     person: str
     why: str
-
+    yml_line: int = 0          # where the register states it
 
 @dataclass
 class Register:
@@ -278,6 +278,7 @@ class Register:
     not_persons: list = field(default_factory=list)          # compiled regexes
     not_persons_re: re.Pattern | None = None                 # all of them, as one pattern
     overrides: dict = field(default_factory=dict)            # (text, line, surface) -> Override
+    used_overrides: set = field(default_factory=set)         # keys of the overrides the matcher applied
     surnames: dict = field(default_factory=dict)             # folded -> [Person]
     aliases: dict = field(default_factory=dict)              # folded -> Person
     forename_keys: frozenset = frozenset()
@@ -304,7 +305,8 @@ class Register:
         if reg.not_persons:
             reg.not_persons_re = re.compile("|".join(f"(?:{p.pattern})" for p in reg.not_persons))
         reg.overrides = {(o["text"], o["line"], o["surface"]): Override(**{k: o[k] for k in
-                         ("text", "line", "surface", "person", "why")}) for o in data["overrides"] or ()}
+                         ("text", "line", "surface", "person", "why")}, yml_line=o.line)
+                         for o in data["overrides"] or ()}
         forenames = {fold(f) for f in data["forenames"] or ()}
         for p in persons:
             reg.by_id[p.id] = p
@@ -401,9 +403,27 @@ def cross_check(data, path: str) -> list[SchemaError]:
 
 
 def load_register(root: str | Path = ".", path: str = REGISTER_PATH) -> Register:
-    """Read and validate the register; raises ``RegisterError`` with ``file:line`` messages."""
-    file = Path(root) / path
-    return Register.from_text(file.read_text(encoding="utf-8"), path)
+    """Read and validate the register; raises ``RegisterError`` with ``file:line`` messages
+    (``FileNotFoundError`` when there is none)."""
+    from .inputs import decode_utf8
+    text, problem = decode_utf8((Path(root) / path).read_bytes(), path)
+    if problem:
+        raise RegisterError([problem])
+    return Register.from_text(text, path)
+
+
+def unused_overrides(reg: Register, known_texts: set[str], linked_texts: set[str]) -> list[str]:
+    """Overrides that decide nothing: an unknown text, or no such mention on that line
+    (in ``linked_texts``, the texts the matcher ran on)."""
+    errors = []
+    for key, ov in reg.overrides.items():
+        where = f"{reg.path}:{ov.yml_line}: override for {ov.surface!r} at {ov.text}:{ov.line}"
+        if ov.text not in known_texts:
+            errors.append(f"{where}: there is no text {ov.text!r} (texts: {', '.join(sorted(known_texts))})")
+        elif ov.text in linked_texts and key not in reg.used_overrides:
+            errors.append(f"{where}: no mention {ov.surface!r} begins on line {ov.line} of texts/{ov.text}/"
+                          "source.txt; correct the line or the surface, or remove the override")
+    return errors
 
 
 def shared_register(edition) -> "Register | None":
@@ -610,6 +630,7 @@ def _override(reg, slug, line, word, start, end):
     ov = reg.overrides.get((slug, line, word))
     if ov is None:
         return None
+    reg.used_overrides.add((slug, line, word))
     return Match(start, end, word, None if ov.person == "none" else ov.person, "override", line=line)
 
 

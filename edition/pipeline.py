@@ -3,8 +3,14 @@
 Each stage is a module in ``edition.stages`` with one entry function
 ``run(edition: Edition) -> None`` that reads and mutates the document tree.
 Stages never print; they record counts, drops and diagnostics on each text's
-``Report``.  A stage that finds bad input raises ``BuildError`` with every
-problem it found (``file:line: message``), never a bare traceback.
+``Report``.  A stage that finds bad input either records every problem it
+found (``file:line: message``) on ``edition.errors`` (``for_each_text``) and
+lets the later stages run, or, when its output would be unusable, raises
+``BuildError``.  ``run_pipeline`` collects the problems of every stage that
+can run and stops once, at the end, listing them all; the stages that could
+not run because of an earlier failure are named in the last message.  The
+``ids`` stage only runs on error-free input (its ledger comparison would
+otherwise report the consequences of the errors as moved passages).
 
 Order (reader, then transforms, then writer):
 
@@ -52,13 +58,14 @@ class BuildError(Exception):
         super().__init__("\n".join(self.messages))
 
 
+NEEDS_CLEAN_INPUT = {"ids"}      # stages that run only when no earlier stage found a problem
+
+
 def for_each_text(edition: Edition, check: Callable[[Text], list[str]]) -> None:
-    """Run ``check(text)`` on every text, then stop once with every problem any of them found."""
-    errors: list[str] = []
+    """Run ``check(text)`` on every text; record every problem any of them found
+    on ``edition.errors`` (the pipeline stops once, after every stage that can run)."""
     for text in edition.texts:
-        errors.extend(check(text))
-    if errors:
-        raise BuildError(errors)
+        edition.errors.extend(check(text))
 
 
 def stage_function(name: str) -> Callable[[Edition], None]:
@@ -66,13 +73,43 @@ def stage_function(name: str) -> Callable[[Edition], None]:
 
 
 def run_pipeline(edition: Edition, progress: Callable[[str, float], None] | None = None,
-                 until: str | None = None, start: str | None = None) -> Edition:
-    """Run the stages in order on ``edition``, from ``start`` up to and including ``until``."""
-    for name in STAGES[STAGES.index(start) if start else 0:]:
-        started = time.perf_counter()
-        stage_function(name)(edition)
-        if progress:
-            progress(name, time.perf_counter() - started)
-        if name == until:
+                 until: str | None = None, start: str | None = None, defer_errors: bool = False) -> Edition:
+    """Run the stages in order on ``edition``, from ``start`` up to and including ``until``.
+
+    Problems are collected on ``edition.errors`` across stages; at the end (unless
+    ``defer_errors``: a later call continues) one ``BuildError`` lists them all."""
+    stages = STAGES[STAGES.index(start) if start else 0:]
+    if until:
+        stages = stages[: stages.index(until) + 1]
+    for i, name in enumerate(stages):
+        if edition.halted or (name in NEEDS_CLEAN_INPUT and edition.errors):
+            edition.not_run.extend(stages[i:])
             break
+        started = time.perf_counter()
+        try:
+            stage_function(name)(edition)
+        except BuildError as exc:
+            edition.errors.extend(exc.messages)
+            if exc.hint:
+                edition.hints.append(exc.hint)
+            edition.halted = name
+        except Exception:
+            if not edition.errors:
+                raise
+            edition.halted = name       # it tripped over input an earlier stage already found wrong
+            edition.not_run.append(name)
+        if progress and not edition.halted:
+            progress(name, time.perf_counter() - started)
+    if edition.errors and not defer_errors:
+        raise pipeline_error(edition)
     return edition
+
+
+def pipeline_error(edition: Edition) -> BuildError:
+    """One error listing every problem found, and the stages that could not run."""
+    messages = list(dict.fromkeys(edition.errors))
+    not_run = list(dict.fromkeys(edition.not_run))
+    if not_run:
+        messages.append(f"(not run because of the problems above: {', '.join(not_run)}; "
+                        "they may find more once these are fixed)")
+    return BuildError(messages, hint="; ".join(dict.fromkeys(edition.hints)))

@@ -50,8 +50,15 @@ def _person_href(person_id: str, base: str, person_url) -> str:
     return html.escape(_relative(person_url(person_id), base))
 
 
+LINK_SCHEMES = ("http", "https", "mailto")     # the only links a source's markup may make
+
+
 def render_inline(text: str, ctx: InlineContext) -> Markup:
-    """Escape source text and turn its tokens into HTML."""
+    """Escape source text and turn its tokens into HTML.
+
+    Every token value that lands in an attribute is escaped (quotes included);
+    a link is made only for an http, https or mailto URL (else its words stay
+    plain text)."""
     out: list[str] = []
     pos = 0
     open_links: list[str] = []
@@ -60,36 +67,37 @@ def render_inline(text: str, ctx: InlineContext) -> Markup:
         pos = m.end()
         out.append(_token_html(m.group(1), m.group(2), ctx, open_links))
     out.append(html.escape(text[pos:], quote=False))
-    out.extend("</a>" for _ in open_links)
+    out.extend("</a>" for kind in open_links if kind)
     return Markup("".join(out))
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
 
 
 def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]) -> str:
     if kind == "note":
         n = ctx.ref_counts.get(value, 0) + 1
         ctx.ref_counts[value] = n
-        label = html.escape(ctx.note_labels.get(value, value))
-        return (f'<sup id="{ref_id(ctx.unit_slug, value, n)}"><a class="footnote-ref" '
-                f'href="#{note_id(ctx.unit_slug, value)}" role="doc-noteref" '
+        label = _attr(ctx.note_labels.get(value, value))
+        return (f'<sup id="{_attr(ref_id(ctx.unit_slug, value, n))}"><a class="footnote-ref" '
+                f'href="#{_attr(note_id(ctx.unit_slug, value))}" role="doc-noteref" '
                 f'aria-label="Note {label}">{label}</a></sup>')
     if kind == "orphan":
-        return (f'<sup class="orphan-marker" title="Note marker {html.escape(value)}: the source prints no '
-                f'note for it">{html.escape(value)}</sup>')
+        return (f'<sup class="orphan-marker" title="Note marker {_attr(value)}: the source prints no '
+                f'note for it">{_attr(value)}</sup>')
     if kind == "person":
         open_links.append("person")
         href = _person_href(value, posixpath.dirname(ctx.page_url) or ".", ctx.person_url)
-        return f'<a class="person" data-person="{html.escape(value)}" href="{href}">'
-
+        return f'<a class="person" data-person="{_attr(value)}" href="{href}">'
     if kind == "/person" or kind == "/link":
-        if open_links:
-            open_links.pop()
-            return "</a>"
-        return ""
+        return "</a>" if open_links and open_links.pop() else ""
     if kind == "link":
-        open_links.append("link")
-        if urlsplit(value).scheme in ("http", "https", "ftp"):
-            return f'<a class="external" href="{html.escape(value)}" rel="noopener">'
-        return '<a>'
+        if urlsplit(value).scheme.lower() in LINK_SCHEMES and not any(c.isspace() for c in value):
+            open_links.append("link")
+            return f'<a class="external" href="{_attr(value)}" rel="noopener">'
+        open_links.append("")                   # not a link we make: its words stay text
+        return ""
     if kind == "speaker":
         return '<span class="speaker">'
     if kind == "stage":
@@ -118,7 +126,9 @@ def environment(root: Path) -> Environment:
 
 
 def passage_label(pid: str | None) -> str:
-    """The passage number shown in the margin: ``p14`` -> ``14``, ``p14a`` -> ``14a``."""
+    """A passage id without its letter (``p14`` -> ``14``): the fallback where no address is known.
+
+    The number shown in the margin and cited is ``edition.addresses`` (``Writer.margin``)."""
     if not pid:
         return ""
     return pid[1:] if pid[:1] == "p" and pid[1:2].isdigit() else pid
@@ -149,16 +159,17 @@ class Writer:
         self.root = Path(edition.root)
         self.env = environment(self.root)
         self.person_url = _person_url_function()
+        self._addresses: dict[str, dict] = {}
 
     def site(self) -> Site:
-        pages = [self.home_page()]
+        extra_pages, extra_nav, data_files = self.contributed()
+        pages = [self.home_page(persons=any(p.url.startswith("persons/") for p in extra_pages))]
         nav = [NavItem("Home", "index.html"), NavItem("Editorial method", "method.html")]
         for text in self.edition.texts:
             text_pages = self.text_pages(text)
             pages.extend(text_pages)
             nav.append(NavItem(text.manifest["nav_title"] or text.manifest["short_title"],
                                children=self.text_nav(text, text_pages)))
-        extra_pages, extra_nav, data_files = self.contributed()
         pages.extend(extra_pages)
         nav.extend(extra_nav)
         return Site(pages=pages, data_files=data_files, nav=nav)
@@ -225,12 +236,20 @@ class Writer:
             witness=self.witness_links(text, unit),
             part_contents=self.part_contents(text, unit) if unit.kind == "part" else [],
             unit_href=lambda u: posixpath.basename(unit_url(text, u)),
+            margin=self.margin(text, unit),
         )
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
         return Page(url=url, title=title, html=body, toc=self.toc(unit), meta=meta,
                     canonical=canonical, scripts=scripts, nav_title=nav_title)
+
+    def margin(self, text: Text, unit: Unit) -> dict[str, str]:
+        """``{pid: number shown in the margin}`` of a page (``edition.addresses``, computed once per text)."""
+        if text.slug not in self._addresses:
+            from .addresses import addresses
+            self._addresses[text.slug] = addresses(text)
+        return {pid: a.shown for pid, a in self._addresses[text.slug].get(unit.slug, {}).items()}
 
     def head(self, text: Text, unit: Unit | None, url: str):
         from .cite import page_head
@@ -299,10 +318,9 @@ class Writer:
         return Page(url=url, title=f"Build report: {text.manifest['short_title']}", html=body,
                     nav_title="Build report")
 
-    def home_page(self) -> Page:
+    def home_page(self, persons: bool) -> Page:
         body = self.env.get_template("home.html.j2").render(
-            texts=self.edition.texts, text_url=text_url,
-            persons=bool(self.edition.persons))
+            texts=self.edition.texts, text_url=text_url, persons=persons)
         return Page(url="index.html", title="Home", html=body)
 
 

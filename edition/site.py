@@ -10,8 +10,15 @@
    Markdown) and every ``DataFile``.  It writes into a temporary directory next
    to ``site/``.  Every MkDocs warning is collected, and any warning fails the
    build with the full list (``SiteBuildError``);
-2. swap: ``site/`` is renamed aside, the new tree renamed into place, the old
-   one deleted.  A failed build leaves the previous ``site/`` untouched.
+2. swap (``swap``): the new tree and ``site/`` trade places in one atomic
+   step, ``renameat2(RENAME_EXCHANGE)``; then the old tree is deleted.  At
+   every moment ``site/`` is a whole site, the old one or the new one, and a
+   failed or interrupted build leaves the previous ``site/`` untouched.  See
+   ``swap`` for why this and not a symlink flip, for the fallback, and for
+   what happens to signals and to an old tree that cannot be deleted.
+   Leftovers of a build killed earlier (``site.new-*``, ``site.old-*``) are
+   removed at the start of the next one; one build at a time writes a given
+   ``site/`` (a lock on its parent folder).
 
     >>> page = Page("texts/furr/s1.html", "Introduction", "<p id='p1'>*a*</p>")
     >>> build_site(Site([page], [], [NavItem("Furr", "texts/furr/s1.html")]), root)
@@ -22,9 +29,12 @@ to look at what MkDocs is given.
 
 Builds are reproducible: the build date is ``SOURCE_DATE_EPOCH`` if set, else
 the date of the last git commit touching the content (texts, templates, docs,
-mkdocs.yml, edition code) of ``root`` (else today, UTC), so two builds of
-the same input give byte-identical trees.  (The build date only appears in
-sitemap.xml, as every page's lastmod, and in the mtime of sitemap.xml.gz.)
+mkdocs.yml, edition code) of ``root``.  It never comes from the clock: where
+neither is available (no git, a checkout git refuses to read because another
+user owns it, an export without history) the build stops and says how to set
+``SOURCE_DATE_EPOCH``.  So two builds of the same input give byte-identical
+trees, on any day.  (The build date only appears in sitemap.xml, as every
+page's lastmod, and in the mtime of sitemap.xml.gz.)
 
 ``serve(regenerate, root)`` is the live preview: it re-runs ``regenerate()``
 (the whole edition pipeline, returning a new ``Site``) and rebuilds whenever
@@ -33,16 +43,20 @@ something under ``texts/``, ``templates/``, ``docs/`` or ``mkdocs.yml`` changes.
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
+import errno
 import functools
 import html
 import logging
 import os
 import posixpath
+import re
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -66,22 +80,37 @@ class SiteBuildError(BuildError):
     """MkDocs refused the site: carries every warning/error it logged."""
 
 
+INSTALLED: list[str] = []        # every site/ this process has swapped a new tree into (for messages)
+
+
+def warn_on_stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
 # ---------------------------------------------------------------- public API
 def build_site(site: Site, root: Path, out: Path | None = None, strict: bool = True,
-               config_file: Path | None = None, docs: Path | None = None) -> Path:
-    """Build ``site`` into ``out`` (default ``root/site``) and return ``out``."""
+               config_file: Path | None = None, docs: Path | None = None,
+               warn: Callable[[str], None] = warn_on_stderr, site_url: str = "") -> Path:
+    """Build ``site`` into ``out`` (default ``root/site``) and return ``out``.
+
+    ``site_url``: the published address ("" for none: no sitemap, robots.txt or canonical links)."""
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "site"
     config_file = Path(config_file) if config_file else root / "mkdocs.yml"
     docs = Path(docs) if docs else root / "docs"
     out.parent.mkdir(parents=True, exist_ok=True)
-    new = Path(tempfile.mkdtemp(prefix=out.name + ".new-", dir=out.parent))
-    try:
-        with _source_date_epoch(root):
-            run_mkdocs(config_file, docs, new, site, strict)
-        swap(new, out)
-    finally:
-        shutil.rmtree(new, ignore_errors=True)
+    with _one_build_at_a_time(out):
+        remove_leftovers(out, warn)
+        epoch = build_epoch(root)
+        new = Path(tempfile.mkdtemp(prefix=out.name + ".new-", dir=out.parent))
+        try:
+            with _source_date_epoch(epoch):
+                run_mkdocs(config_file, docs, new, site, strict, site_url=site_url)
+            ready_to_publish(new, site_url)
+            swap(new, out, warn)
+        finally:
+            if os.path.lexists(new):
+                _remove_tree(new, warn)
     return out
 
 
@@ -149,7 +178,7 @@ def _walk_order(file: File) -> tuple:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
-               strict: bool = True, serve_url: str | None = None) -> list[str]:
+               strict: bool = True, serve_url: str | None = None, site_url: str | None = None) -> list[str]:
     """Run one MkDocs build of ``docs_dir`` + ``site``; raise ``SiteBuildError``
     listing every warning.  Not strict: return the warnings instead (a failed
     build still raises)."""
@@ -165,7 +194,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
             nav = nav_config(site.nav, pages)
             config = load_config(config_file=str(config_file), docs_dir=str(docs_dir),
                                  site_dir=str(site_dir), strict=strict,
-                                 **({"nav": nav} if nav else {}))
+                                 **({"nav": nav} if nav else {}),
+                                 **({"site_url": site_url} if site_url is not None else {}))
             config.plugins["edition/generated"] = GeneratedFiles(sources)
             build(config, serve_url=serve_url)
             failure = None
@@ -186,21 +216,169 @@ def _summarise(problems: list[str], limit: int = 200) -> list[str]:
     return distinct[:limit] + [f"... and {len(distinct) - limit} more"]
 
 
-def swap(new: Path, out: Path) -> None:
-    """Put the finished tree ``new`` at ``out``; the old ``out`` is removed last."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=out.name + ".old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
+def ready_to_publish(tree: Path, site_url: str) -> None:
+    """Make a finished tree ready for any static host, before it is swapped in.
+
+    - the sitemap only with a published address (its entries must be absolute), and then
+      ``robots.txt`` pointing at it; without one, neither;
+    - ``.nojekyll`` (GitHub Pages would otherwise hide files and folders starting with "_");
+    - ordinary permissions: directories 755, files 644 (``mkdtemp`` made the tree 0700, and a web
+      server running as another user would answer 403).
+    """
+    tree = Path(tree)
+    if site_url:
+        (tree / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n",
+                                         encoding="utf-8")
+    else:
+        for name in ("sitemap.xml", "sitemap.xml.gz", "robots.txt"):
+            (tree / name).unlink(missing_ok=True)
+    (tree / ".nojekyll").write_bytes(b"")
+    set_permissions(tree)
+
+
+def set_permissions(tree: Path) -> None:
+    """Directories 755 and files 644 throughout ``tree`` (itself included)."""
+    os.chmod(tree, 0o755)
+    for folder, dirs, files in os.walk(tree):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+
+
+def swap(new: Path, out: Path, warn: Callable[[str], None] = warn_on_stderr) -> None:
+    """Put the finished tree ``new`` at ``out`` atomically; delete the old tree last.
+
+    How: ``renameat2(new, out, RENAME_EXCHANGE)`` (Linux >= 3.15, glibc >= 2.28,
+    called through ctypes) swaps the two names in one step, so ``out`` is
+    always a whole site, old or new, whatever kills the process when.  Chosen
+    over the other atomic way, a symlink ``site -> site.<hash>`` flipped by
+    ``os.replace``, because ``site/`` stays a real directory: web servers,
+    ``rsync``/``cp -r``, ``--out`` and everything that expects a folder keep
+    working, and no ``site.<hash>`` folders pile up beside it.
+    Fallback (another OS, a file system without exchange): two renames, ``out``
+    aside then ``new`` in.  SIGINT/SIGTERM are deferred across them, but a
+    SIGKILL or power cut between them leaves ``out`` missing with the whole old
+    tree at ``out.old-*``, which the next build puts back first (``remove_leftovers``).
+
+    Signals: SIGINT, SIGTERM and SIGHUP that arrive during the swap and the
+    deletion of the old tree are held and delivered right after them
+    (``INSTALLED`` then tells the command line that the new site was already
+    in place when it reports the interruption).  If deleting the old tree fails (a read-only or
+    undeletable file) the build still succeeds, with a warning, and the next
+    build tries again: the new site is in place, reporting failure would be false.
+    """
+    out = Path(out)
+    old = out.parent / f"{out.name}.old-{Path(new).name.rsplit('-', 1)[-1]}"
+    with _signals_deferred():
+        if not os.path.lexists(out):
+            os.rename(new, out)
+            INSTALLED.append(str(out))
+            return
+        if _exchange(Path(new), out):
+            INSTALLED.append(str(out))
+            os.rename(new, old)              # the old tree, now at new's name, gets the name it deserves
+        else:
+            os.rename(out, old)
+            try:
+                os.rename(new, out)
+            except OSError:
+                os.rename(old, out)
+                raise
+            INSTALLED.append(str(out))
+        _remove_tree(old, warn)              # still deferred: an interrupted build leaves no old tree behind
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (renameat2 RENAME_EXCHANGE); False where unsupported."""
     try:
-        new.rename(out)
-    except OSError:
-        if old is not None:
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old)
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def remove_leftovers(out: Path, warn: Callable[[str], None] = warn_on_stderr) -> None:
+    """Remove ``out.new-*`` and ``out.old-*`` left by a build that was killed; if
+    ``out`` itself is missing (killed between the fallback's two renames), put
+    the old tree back first."""
+    out = Path(out)
+    ours = re.compile(re.escape(out.name) + r"\.(new|old)-[a-z0-9_]{8}")     # tempfile.mkdtemp's 8 characters
+    found = sorted((p for p in out.parent.iterdir() if ours.fullmatch(p.name) and p.is_dir()),
+                   key=lambda p: p.stat().st_mtime)
+    olds = [p for p in found if ".old-" in p.name]
+    if not os.path.lexists(out) and olds:
+        os.rename(olds[-1], out)
+    for path in found:
+        if os.path.lexists(path):
+            _remove_tree(path, warn)
+
+
+def _remove_tree(path: Path, warn: Callable[[str], None]) -> None:
+    """Delete a tree of ours, read-only folders included; warn (not fail) if it cannot be done."""
+    def make_writable_and_retry(function, name, exc_info):
+        parent = os.path.dirname(name)
+        try:
+            os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            function(name)
+        except OSError:
+            raise exc_info[1]
+    try:
+        shutil.rmtree(path, onerror=make_writable_and_retry)
+    except OSError as exc:
+        warn(f"could not delete {path} ({exc.strerror or exc}: {exc.filename or path}); it is left "
+             "there, and the next build tries again. The site itself is complete.")
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP during the block; deliver them right after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    signums = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.signal(s, lambda signum, frame: received.append(signum)) for s in signums}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(received):
+            signal.raise_signal(s)
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(out: Path) -> Iterator[None]:
+    """An exclusive lock on ``out``'s parent folder while a build writes ``out``."""
+    try:
+        import fcntl
+    except ImportError:                       # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(out.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BuildError(f"{out}: another build is writing it right now",
+                             hint="wait for it to finish, then build again") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -305,24 +483,40 @@ def _captured_mkdocs_log() -> Iterator[list[logging.LogRecord]]:
 
 
 @contextlib.contextmanager
-def _source_date_epoch(root: Path) -> Iterator[None]:
+def _source_date_epoch(epoch: int) -> Iterator[None]:
     """Pin MkDocs' build date (sitemap lastmod, gzip mtime) for this build."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = saved or str(_last_commit_time(root))
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def _last_commit_time(root: Path) -> int:
+DATE_HINT = ("set SOURCE_DATE_EPOCH to the date of the inputs, e.g. "
+             "`SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) python build_edition.py build`; if git refuses "
+             "the checkout as owned by another user: `git config --global --add safe.directory <root>`")
+
+
+def build_epoch(root: Path) -> int:
+    """The build date, from the inputs: ``SOURCE_DATE_EPOCH``, else the last commit touching
+    the content; never the clock (``BuildError`` saying what to do instead)."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is not None:
+        if given.strip().isdigit():
+            return int(given)
+        raise BuildError(f"SOURCE_DATE_EPOCH={given!r}: not a number of seconds since 1970", hint=DATE_HINT)
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--",
-                              *CONTENT_PATHS],
-                             capture_output=True, text=True, timeout=30, check=True).stdout
-        return int(out.strip())
-    except (OSError, ValueError, subprocess.SubprocessError):
-        today = _dt.datetime.now(_dt.timezone.utc).date()
-        return int(_dt.datetime(today.year, today.month, today.day,
-                                tzinfo=_dt.timezone.utc).timestamp())
+        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--", *CONTENT_PATHS],
+                              capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise BuildError(f"{root}: cannot date the build: git could not run ({exc})", hint=DATE_HINT) from None
+    out = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode != 0 or not out.isdigit():
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[0] if said else "no commit touches texts/, templates/, docs/, mkdocs.yml or edition/"
+        raise BuildError(f"{root}: cannot date the build from git: {reason}", hint=DATE_HINT)
+    return int(out)

@@ -63,6 +63,19 @@ def built_site(tmp_path_factory) -> Path:
     return out
 
 
+ADDRESS = "https://soviet-politics.test/edition/"     # a published address for the tests (".test" is reserved)
+
+
+@pytest.fixture(scope="session")
+def addressed_site(tmp_path_factory) -> Path:
+    """The whole edition built once more, with a published address (``build --site-url``)."""
+    from edition.build import build
+
+    out = tmp_path_factory.mktemp("addressed") / "site"
+    build(ROOT, out, pdf=False, site_url=ADDRESS)
+    return out
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature from http.server
         pass

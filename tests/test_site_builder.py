@@ -8,6 +8,8 @@ two builds are byte-identical.
 """
 from __future__ import annotations
 
+import os
+
 import hashlib
 import re
 import shutil
@@ -47,8 +49,10 @@ def synthetic_site(ch01: str = CH01) -> Site:
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """A minimal project: the real mkdocs.yml, theme, hooks and assets; its own docs/."""
+def project(tmp_path, monkeypatch) -> Path:
+    """A minimal project: the real mkdocs.yml, theme, hooks and assets; its own docs/.
+    Not a git checkout, so its build date is given (SOURCE_DATE_EPOCH)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")
     root = tmp_path / "project"
     root.mkdir()
     shutil.copy(REPO / "mkdocs.yml", root)
@@ -131,10 +135,29 @@ def test_generated_page_may_not_overwrite_a_docs_file(project):
 
 
 def test_two_builds_are_byte_identical(project, tmp_path):
-    first = tree_digest(build_site(synthetic_site(), project, tmp_path / "a" / "site"))
-    second = tree_digest(build_site(synthetic_site(), project, tmp_path / "b" / "site"))
+    first = tree_digest(build_site(synthetic_site(), project, tmp_path / "a" / "site", site_url="https://ed.test/"))
+    second = tree_digest(build_site(synthetic_site(), project, tmp_path / "b" / "site", site_url="https://ed.test/"))
     assert first == second
     assert "sitemap.xml.gz" in first and "search/search_index.json" in first
+
+
+def test_site_is_ready_for_a_static_host_with_and_without_an_address(project, tmp_path):
+    import stat
+    old = os.umask(0o077)                       # even under a strict umask: what a web server can read
+    try:
+        bare = build_site(synthetic_site(), project, tmp_path / "bare" / "site")
+        addressed = build_site(synthetic_site(), project, tmp_path / "addressed" / "out", site_url="https://ed.test/x/")
+    finally:
+        os.umask(old)
+    for tree in (bare, addressed):
+        modes = {p.relative_to(tree).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [tree, *tree.rglob("*")]}
+        wrong = {p: oct(m) for p, m in modes.items() if m != (0o755 if (tree / p).is_dir() else 0o644)}
+        assert not wrong, wrong
+        assert (tree / ".nojekyll").is_file()
+    assert not (bare / "sitemap.xml").exists() and not (bare / "robots.txt").exists()
+    assert (addressed / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://ed.test/x/sitemap.xml\n"
+    assert "<loc>https://ed.test/x/texts/t/ch02.html</loc>" in (addressed / "sitemap.xml").read_text()
+    assert 'rel="canonical"' not in (bare / "index.html").read_text()
 
 
 def test_relative_url():

@@ -27,12 +27,14 @@ def test_no_page_loads_anything_from_another_host(built_site):
     assert not remote, "\n".join(remote[:60])
 
 
-def test_every_page_has_one_canonical_address(built_site):
-    for path in sorted(built_site.rglob("*.html")):
+def test_every_page_has_one_canonical_address_once_an_address_is_set(addressed_site):
+    for path in sorted(addressed_site.rglob("*.html")):
         if path.name == "404.html":
             continue
         html = path.read_text(encoding="utf-8")
-        assert html.count('rel="canonical"') == 1, path.relative_to(built_site)
+        if "<title>Moved</title>" in html:          # forwarding page of a removed unit
+            continue
+        assert html.count('rel="canonical"') == 1, path.relative_to(addressed_site)
 
 
 def test_fonts_are_self_hosted_and_small(built_site):

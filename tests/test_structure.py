@@ -156,7 +156,7 @@ def test_evidence_functions_with_negative_cases():
 # ---------------------------------------------------------------- rendering
 def test_new_kinds_render_as_golden(docs):
     env = environment(ROOT)
-    macros = env.get_template("blocks.html.j2").module
+    macros = env.get_template("blocks.html.j2").make_module({"margin": {}})
     ctx = InlineContext("texts/docs/ch01.html", "ch01", person_url=lambda pid: f"persons/{pid}.html")
     out = []
     for unit in ("ch01", "ch02"):

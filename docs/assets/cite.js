@@ -1,13 +1,17 @@
 /* cite.js: the citation panel of passage pages, and old passage addresses.
  *
  * Data: window.EDITION_CITE, set by the page's data/cite/<text>/<unit>.js
- * (written by edition/cite.py, loaded before this file):
- *   url          canonical address of the page ("" = use the address it was opened at)
- *   num, placeholder   the two placeholders in the templates: passage number, passage URL
- *   templates    {paragraph: {...}, note: {...}}: chicago, mla, apa {label, text, html, intext?},
- *                bibtex and csl {label, text}
- *   notes        {pid: printed note number} for the note paragraphs of the page
+ * (written by edition/cite.py page_cite_data, loaded before this file):
+ *   url          published address of the page ("" = none set: use the address it was opened at)
+ *   placeholders the strings in the templates to replace: num, heading, scope (list), url, passage
+ *   templates    {"paragraph:chapter": {...}, "note:": {...}, ...}: chicago, chicago-bib, mla, apa
+ *                {label, text, html, intext?, intext_html?}, bibtex, ris, csl {label, text}
+ *   passages     {pid: [template key, number, scope, reading]} (edition/addresses.py)
  *   aliases      {old id: "#new-id" or "other-page.html#new-id"}
+ *   landing      on a text's landing page instead: the whole work's forms, filled into
+ *                its "Cite this text" list (address and date of the reader)
+ * Dates: tokens XXACC-...XX stand for the accessed date (the reader's today), where a style
+ * prints one (edition/cite.py fill_accessed is the same in Python).
  *
  * Markup it works with (templates/blocks.html.j2): every passage is an element
  * with class "passage" and its permanent id, whose first child is
@@ -24,7 +28,7 @@
   "use strict";
 
   var data = window.EDITION_CITE || null;
-  var ORDER = ["chicago", "mla", "apa", "bibtex", "csl"];
+  var ORDER = ["chicago", "chicago-bib", "mla", "apa", "bibtex", "ris", "csl"];
 
   /* ---------------------------------------------------------- old addresses */
   function followAlias() {
@@ -37,34 +41,80 @@
   }
 
   /* ---------------------------------------------------------- citations */
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"];
+  var SHORT = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function fillAccessed(s, now) {
+    var y = now.getFullYear(), m = now.getMonth(), d = now.getDate();
+    var forms = {
+      "XXACC-MDYXX": MONTHS[m] + " " + d + ", " + y, "XXACC-mDYXX": SHORT[m] + " " + d + ", " + y,
+      "XXACC-DMYXX": d + " " + MONTHS[m] + " " + y, "XXACC-DmYXX": d + " " + SHORT[m] + " " + y,
+      "XXACC-ISOXX": y + "-" + pad(m + 1) + "-" + pad(d), "XXACC-RISXX": y + "/" + pad(m + 1) + "/" + pad(d),
+      "\"XXACC-PARTSXX\"": y + ", " + (m + 1) + ", " + d
+    };
+    Object.keys(forms).forEach(function (token) { s = s.split(token).join(forms[token]); });
+    return s;
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  function pageUrl() {
+    return data.url || location.href.split("#")[0];
+  }
+
   function passageUrl(pid) {
-    var base = data.url || location.href.split("#")[0];
-    return base + "#" + pid;
+    return pageUrl() + "#" + pid;
   }
 
-  function numberOf(pid) {
-    if (data.notes && data.notes[pid]) return data.notes[pid];
-    return /^p\d/.test(pid) ? pid.slice(1) : pid;
+  function fill(s, values, asHtml) {
+    var p = data.placeholders, out = String(s);
+    function put(token, value) { out = out.split(token).join(asHtml ? escapeHtml(value) : value); }
+    if (values.number != null) { put(p.num, values.number); put(p.heading, values.number); }
+    if (values.scope != null) p.scope.forEach(function (token) { put(token, values.scope); });
+    if (values.passage != null) put(p.passage, values.passage);
+    out = out.split(p.url).join(asHtml ? escapeHtml(values.url) : values.url);
+    return fillAccessed(out, new Date());
   }
 
-  function fill(s, number, url) {
-    return String(s).split(data.num).join(number).split(data.placeholder).join(url);
-  }
-
-  function citations(pid) {
-    var kind = data.notes && data.notes[pid] ? "note" : "paragraph";
-    var t = data.templates[kind] || data.templates.paragraph;
-    var number = numberOf(pid), url = passageUrl(pid), out = [];
-    out.push({key: "link", label: "Link", text: url});
+  function forms(t, values) {
+    var out = [];
     ORDER.forEach(function (key) {
       var f = t[key];
       if (!f) return;
-      out.push({key: key, label: f.label, text: fill(f.text, number, url),
-                html: f.html ? fill(f.html, number, url) : null,
-                intext: f.intext ? fill(f.intext, number, url) : null,
-                pre: key === "bibtex" || key === "csl"});
+      out.push({key: key, label: f.label, text: fill(f.text, values, false),
+                html: f.html ? fill(f.html, values, true) : null,
+                intext: f.intext ? fill(f.intext, values, false) : null,
+                pre: key === "bibtex" || key === "ris" || key === "csl"});
     });
-    return {kind: kind, number: number, url: url, forms: out};
+    return out;
+  }
+
+  function citations(pid) {
+    var entry = data.passages && data.passages[pid];
+    if (!entry) return null;
+    var t = data.templates[entry[0]], url = passageUrl(pid);
+    var values = {number: entry[1], scope: entry[2], url: url, passage: data.unit + "-" + pid};
+    var out = [{key: "link", label: "Link", text: url}].concat(forms(t, values));
+    return {kind: entry[0].split(":")[0], number: entry[1], reading: entry[3], url: url, forms: out};
+  }
+
+  /* The landing page: the whole work, with the address the reader has open and today's date. */
+  function fillLanding() {
+    if (!data || !data.landing) return;
+    var values = {url: pageUrl()};
+    forms(data.landing, values).forEach(function (f) {
+      var dd = document.querySelector('.cite-text-block dd[data-cite="' + f.key + '"]');
+      if (!dd) return;
+      var body = dd.querySelector(".cite-text, .cite-pre");
+      if (f.pre) body.textContent = f.text; else body.innerHTML = f.html;   // made by edition/cite.py from escaped data
+      var button = dd.querySelector("button.cite-copy");
+      if (button) button.setAttribute("data-copy", f.text);
+    });
   }
 
   /* ---------------------------------------------------------- copying */
@@ -127,7 +177,9 @@
     panel.setAttribute("aria-labelledby", headId);
     panel.setAttribute("data-pid", pid);
     var head = element("div", "cite-head");
-    var title = element("p", "cite-title", c.kind === "note" ? "Cite note " + c.number : "Cite passage ¶ " + c.number);
+    var what = c.kind === "note" ? "note " + c.number : c.kind === "heading" ? "heading “" + c.number + "”"
+      : "passage ¶ " + c.number;
+    var title = element("p", "cite-title", "Cite " + what);
     title.id = headId;
     var close = element("button", "cite-close", "×");
     close.type = "button";
@@ -136,6 +188,9 @@
     head.appendChild(title);
     head.appendChild(close);
     panel.appendChild(head);
+    panel.appendChild(element("p", "cite-explain", "Cited as “" + c.reading + "”: ¶ numbers are this " +
+      "edition’s passage numbers (not pages of the print), counted " +
+      (c.reading.indexOf(",") > 0 ? "within the chapter or section." : "through the whole text.")));
     var list = element("dl", "cite-list");
     c.forms.forEach(function (f) {
       var dt = element("dt", "cite-label", f.label);
@@ -176,6 +231,7 @@
 
   function openPanel(passage, opener) {
     closePanel(false);
+    if (!citations(passage.id)) return;
     var panel = buildPanel(passage.id);
     passage.insertAdjacentElement("afterend", panel);
     opener.setAttribute("aria-expanded", "true");
@@ -218,6 +274,7 @@
       });
       window.addEventListener("hashchange", followAlias);
       followAlias();
+      fillLanding();
     }
   }
 

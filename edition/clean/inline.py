@@ -1,7 +1,8 @@
 """Decode the Markdown-like inline markup of a source into tokens.
 
 Only for sources whose manifest says ``markup: markdown``: emphasis, strong,
-links and autolinks become tokens; everything else (``<sup>``, stray ``<``,
+links and autolinks become tokens (links only to http, https and mailto
+addresses: ``[x](javascript:...)`` stays text as printed); everything else (``<sup>``, stray ``<``,
 ``{{``, ``#``) stays text, to be escaped by the writer.  Note markers
 (``[12](#)``) are left for the notes stage.
 
@@ -16,10 +17,10 @@ import re
 
 from ..model import token
 
-LINK_RE = re.compile(r"\[([^\[\]]+)\]\(((?!#\))[^()\s]+)\)")
-AUTOLINK_RE = re.compile(r"<<?((?:https?|ftp)://[^<>\s]+?)>>?")
-STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-EM_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+LINK_RE = re.compile(r"\[([^\[\]]+)\]\(((?:https?://|mailto:)[^()\s]+)\)", re.I)   # no javascript:, no #
+AUTOLINK_RE = re.compile(r"<<?(https?://[^<>\s]+?)>>?", re.I)
+STRONG_RE = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*")           # \*\* stays two stars
+EM_RE = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*])(?<!\\)\*(?![\w*])")
 ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 
 

@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 
 from ..ledger import LEDGER_NAME, Ledger, Result, match, passages_of
-from ..model import Edition, Text
+from ..model import Edition, Loc, Text
 from ..pipeline import BuildError
 
 UPDATE_HINT = ("the texts and their passage ledgers disagree: run `python build_edition.py ids --update`, "
@@ -68,8 +68,8 @@ def run(edition: Edition) -> None:
         result, pairs, exists = match_text(edition, text)
         if not exists:                      # first numbering, not yet recorded: provisional, and said so
             _apply(text, pairs, result)
-            text.report.warn("W-IDS-PROVISIONAL", None, f"{ledger_path(text)} does not exist: passage ids are "
-                             "provisional until `python build_edition.py ids --update` creates it")
+            text.report.warn("W-IDS-PROVISIONAL", Loc(ledger_path(text), 0), "does not exist yet: passage ids "
+                             "are provisional until `python build_edition.py ids --update` creates it")
             continue
         if not result.agrees:
             errors.extend(_listed(text, result.problems + result.notes))

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 
 from ..model import TOKEN_OPEN, TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
-from ..persons import Match, Register, RegisterError, find_mentions, load_register
+from ..persons import REGISTER_PATH, Match, Register, RegisterError, find_mentions, load_register, unused_overrides
 from ..pipeline import BuildError
+from .load import HINT
 
 CITATION_UNITS = re.compile(r"bibliograph|works cited|references|sources|notes", re.I)
 SNIPPET = 50
@@ -29,10 +30,11 @@ def run(edition: Edition) -> None:
     try:
         reg = edition.persons if isinstance(edition.persons, Register) else load_register(edition.root)
     except RegisterError as exc:
-        raise BuildError(exc.messages, hint="fix texts/persons.yml; `python build_edition.py check --schema` "
-                         "documents its keys") from None
+        raise BuildError(exc.messages, hint=HINT) from None
     except FileNotFoundError:
-        return
+        raise BuildError(f"{REGISTER_PATH}: missing; the register of persons is required",
+                         hint="restore texts/persons.yml (an edition without an index of persons has a "
+                         "register with no entries: `persons: []`)") from None
     edition.persons = reg
     for text in edition.texts:
         lines = {ln.no: ln.text for ln in text.lines}
@@ -47,6 +49,8 @@ def run(edition: Edition) -> None:
                 note_memory: dict = {}
                 for block in note.blocks:
                     _link_block(edition, text, unit, block, reg, lines, True, note_memory, in_note=True)
+    known = set(edition.options.get("known_texts") or (t.slug for t in edition.texts))
+    edition.errors.extend(unused_overrides(reg, known, {t.slug for t in edition.texts}))
 
 
 def _link_block(edition, text, unit, block, reg, lines, citation, memory, in_note) -> None:
