@@ -117,6 +117,47 @@ HEADING = Map({
     "why": Field(str, "What the rule recognises"),
 }, "A rule for subheadings inside units")
 
+STRUCTURE_ROLE = Map({
+    "role": Field(str, "What the line is (shown as its class; the PDF writer styles it)", required=True,
+                  choices=("dateline", "place", "addressee", "heading", "salutation", "salute", "office",
+                           "signed", "source")),
+    "pattern": Field(str, "Regular expression matched against the whole line (spaces collapsed)", required=True,
+                     check=is_regex),
+    "why": Field(str, "What the rule recognises"),
+}, "A kind of line at the head (opener) or foot (closer) of a Document")
+
+STRUCTURE = Map({
+    "speakers": Map({
+        "pattern": Field(str, "Regular expression for a speaker label at the start of a line; group 'label' "
+                         "is the label as printed (e.g. Bukharin, A voice, MOLOTOV)", check=is_regex),
+        "labels": List(Field(str, "label"), "Labels accepted as printed: no person's name (A voice, Voices, "
+                       "Chairman) or a speaker the register does not hold"),
+        "register": Field(bool, "Also accept a one-word label that names a person of texts/persons.yml",
+                          default=False),
+        "why": Field(str, "Where the transcripts are"),
+    }, "Speaker turns of a transcript: each turn its own passage (kind 'turn'), the label styled"),
+    "stage_directions": Field(str, "Regular expression for a stage direction inside a speech "
+                              "('(Laughter.)'); set apart in the text with 'stage' tokens", check=is_regex),
+    "epigraphs": Map({
+        "attribution": Field(str, "Regular expression for the attribution at the end of an epigraph "
+                             "(group 'attribution', with its dash): '.-N. I. Yezhov, 1935'", check=is_regex),
+        "unit_kinds": List(Field(str, "unit kind"), "Kinds of unit that open with epigraphs (default: chapter)"),
+        "max_blocks": Field(int, "At most this many opening paragraphs are epigraphs", default=4),
+        "why": Field(str, "How the epigraphs are printed"),
+    }, "Epigraphs at the head of a unit: its opening paragraphs up to the last that ends with an "
+       "attribution (kind 'epigraph', the attribution marked)"),
+    "documents": Map({
+        "opener": List(STRUCTURE_ROLE, "Lines that open a Document (after its head, before its first "
+                       "paragraph): dateline, place, addressee, heading, salutation; tried in order"),
+        "closer": List(STRUCTURE_ROLE, "Lines that close a Document (at the end of a paragraph inside it): "
+                       "closing formula (salute), office, signature (signed), date, source; tried in order"),
+        "signature_roles": List(Field(str, "role"), "Closer roles of which one must be present for the lines "
+                                "to be a closer (default: signed)"),
+        "wrap_width": Field(int, "An opener line at least this long was wrapped by the print and may go on "
+                            "in the next line", default=60),
+    }, "The opener and closer of the Documents (after a heading rule of kind 'document')"),
+}, "Inner structure of Documents and transcripts (edition.clean.structure)")
+
 NOTES = Map({
     "style": Field(str, "How notes are printed", default="none",
                    choices=("none", "endnotes-section", "footnote-lists", "grouped-endnotes", "page-footnotes")),
@@ -194,6 +235,7 @@ MANIFEST = Map({
                       required=True),
         "why": Field(str, "What it is"),
     }), "Blocks whose line breaks are kept"),
+    "structure": STRUCTURE,
     "notes": NOTES,
     "index_note": Field(str, "Why the printed index is left out (shown on the landing page)"),
 })

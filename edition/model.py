@@ -35,6 +35,9 @@ TOKEN_RE = re.compile(f"{TOKEN_OPEN}([a-z/]+):?([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}"
 #   strong: / /strong:  strong span
 #   link:<url> / /link: hyperlink span
 #   br:                 hard line break inside a block (verse, address lines)
+#   speaker: / /speaker:  the printed speaker label of a turn ("Bukharin:"), kept in the text
+#   stage: / /stage:    a stage direction inside a speech ("(Laughter.)"), kept in the text
+#   attribution: / /attribution:  the attribution of an epigraph with its dash ("-N. I. Yezhov, 1935")
 
 
 def token(kind: str, value: str = "") -> str:
@@ -79,9 +82,18 @@ BLOCK_KINDS = (
     "document",    # Getty: "Document N" heading with its title (level 2)
     "quote",       # block quotation / epigraph
     "verse",       # verse or dialogue: lines kept (joined with "\n")
-    "list",        # list: items joined with "\n"
+    "list",        # list: items joined with "\n"; attrs["numbered"] when each item keeps its printed number
+                   #   ("16. A. Shliapnikov, On the Eve ...": shown without bullets)
     "table",       # table: see Block.rows
     "provenance",  # editorial/provenance notice kept visible (e.g. [ZNAMYA No 2 ...])
+    "turn",        # a speaker's turn in a transcript; attrs["speaker"] = label as printed ("Bukharin",
+                   #   "A voice"); the text keeps the label, marked by speaker tokens ("Bukharin: I am ...")
+    "opener",      # the head of a Document before its first paragraph: one line per item joined with "\n";
+                   #   attrs["roles"][i] names line i: dateline, place, addressee, heading, salutation
+    "epigraph",    # an epigraph at the head of a unit; its attribution marked by attribution tokens (the
+                   #   speaker tokens of a quoted dialogue kept)
+    "closer",      # the foot of a Document: lines joined with "\n"; attrs["roles"][i]: salute (closing
+                   #   formula), office, signed (signature), dateline, source  (compare TEI opener/closer)
 )
 
 

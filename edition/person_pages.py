@@ -136,12 +136,15 @@ def _nav_short(text) -> str:
 
 
 def _spellings(p: Person, mentions, texts) -> list[tuple[str, list[str]]]:
-    """Each printed form of the family name (or alias) with the texts using it:
+    """Each printed form of the family name (or alias) with the texts using it, OCR forms left out:
     ``[("Yezhov", ["furr", "getty"]), ("Ezhov", ["khlevniuk"])]``."""
     order = {t.slug: i for i, t in enumerate(texts)}
+    damaged = {fold(o) for o in p.ocr_forms} - {fold(p.family)}
     seen: "OrderedDict[str, set]" = OrderedDict()
     for m in sorted(mentions, key=lambda m: order.get(m.text_slug, 99)):
         word = _last_word(m.surface)
+        if fold(word) in damaged:
+            continue                      # an OCR form is matched, never shown as a spelling
         if word.isupper() and len(word) > 2:
             word = word.title()
         seen.setdefault(word, set()).add(m.text_slug)

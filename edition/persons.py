@@ -81,9 +81,12 @@ PERSON = Map({
     "identification": Field(str, "One line: who the person was", required=True),
     "born": Field(object, "Year (or YYYY-MM-DD) of birth, only where known", check=_check_date),
     "died": Field(object, "Year (or YYYY-MM-DD) of death, only where known", check=_check_date),
-    "variants": List(Field(str, "spelling"), "Other spellings of the family name found in the texts, "
-                     "OCR damage included (Yezbov, Kirou); systematic transliteration differences "
-                     "need not be listed (they are folded)"),
+    "variants": List(Field(str, "spelling"), "Other genuine spellings of the family name printed in the "
+                     "texts (Blyukher, Skriabin, Kaganovitch), shown on the person's page; systematic "
+                     "transliteration differences need not be listed (they are folded)"),
+    "ocr_forms": List(Field(str, "damaged form"), "Forms of the family name damaged by the OCR or misprinted "
+                      "(Yezbov, Kirou, Smimov): matched, so the passage is linked, but never shown as a "
+                      "spelling of the name (the text is repaired by the OCR correction, not the register)"),
     "aliases": List(Field(str, "alias"), "Pseudonyms and by-names that stand alone (Koba, Sergo)"),
     "forenames": List(Field(str, "forename"), "Other forms of the given name (Joseph, Iosif, Lazare); "
                       "the given name itself is implied"),
@@ -192,6 +195,7 @@ class Person:
     born: object = None
     died: object = None
     variants: list[str] = field(default_factory=list)
+    ocr_forms: list[str] = field(default_factory=list)     # matched, never shown as a spelling
     aliases: list[str] = field(default_factory=list)
     forenames: list[str] = field(default_factory=list)
     initials: list[str] = field(default_factory=list)
@@ -306,7 +310,7 @@ class Register:
         forenames = {fold(f) for f in data["forenames"] or ()}
         for p in persons:
             reg.by_id[p.id] = p
-            for key in {fold(p.family)} | {fold(v) for v in p.variants}:
+            for key in {fold(p.family)} | {fold(v) for v in p.variants + p.ocr_forms}:
                 reg.surnames.setdefault(key, []).append(p)
             for a in p.aliases:
                 reg.aliases[fold(a)] = p
@@ -330,7 +334,8 @@ def _person(p) -> Person:
     return Person(
         id=p["id"], family=n["family"], given=n["given"] or "", patronymic=n["patronymic"] or "",
         identification=p["identification"], born=p["born"], died=p["died"],
-        variants=list(p["variants"] or ()), aliases=list(p["aliases"] or ()),
+        variants=list(p["variants"] or ()), ocr_forms=list(p["ocr_forms"] or ()),
+        aliases=list(p["aliases"] or ()),
         forenames=list(p["forenames"] or ()), initials=list(p["initials"] or ()),
         requires_initials=bool(p["requires_initials"]), default=bool(p["default"]),
         default_in=list(p["default_in"] or ()), scholar=bool(p["scholar"]),
@@ -351,8 +356,8 @@ def cross_check(data, path: str) -> list[SchemaError]:
         family.setdefault(fold(p["name"]["family"]), (p["id"], p.line))
     for p in persons:
         fam = fold(p["name"]["family"])
-        vline = p.key_lines.get("variants", p.line)
-        for v in p["variants"] or ():
+        vline = p.key_lines.get("variants", p.key_lines.get("ocr_forms", p.line))
+        for v in list(p["variants"] or ()) + list(p["ocr_forms"] or ()):
             key = fold(v)
             owner = family.get(key)
             if owner and key != fam:
@@ -419,6 +424,19 @@ def unused_overrides(reg: Register, known_texts: set[str], linked_texts: set[str
             errors.append(f"{where}: no mention {ov.surface!r} begins on line {ov.line} of texts/{ov.text}/"
                           "source.txt; correct the line or the surface, or remove the override")
     return errors
+
+
+def shared_register(edition) -> "Register | None":
+    """The register, loaded once per build and kept on ``edition.persons`` (the structure stages check
+    speaker labels and names against it before the persons stage links); ``None`` when it is missing or
+    broken (the persons stage then reports the problem with file:line)."""
+    if isinstance(edition.persons, Register):
+        return edition.persons
+    try:
+        edition.persons = load_register(edition.root)
+    except Exception:          # noqa: BLE001 - reported by the persons stage
+        return None
+    return edition.persons
 
 
 def person_url(person_id: str) -> str:
@@ -571,7 +589,7 @@ def _case_ok(word: str, people) -> bool:
     if not word[0].isupper() or not any(c.islower() for c in word):
         return False
     if any(c.isupper() for c in word[1:]):
-        return any(word == v for p in people for v in [p.family, *p.variants, *p.aliases])
+        return any(word == v for p in people for v in [p.family, *p.variants, *p.ocr_forms, *p.aliases])
     return True
 
 

@@ -97,6 +97,14 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
             return f'<a class="external" href="{_attr(value)}" rel="noopener">'
         open_links.append("")                   # not a link we make: its words stay text
         return ""
+    if kind == "speaker":
+        return '<span class="speaker">'
+    if kind == "stage":
+        return '<span class="stage-direction">'
+    if kind == "attribution":
+        return '<span class="attribution">'
+    if kind in ("/speaker", "/stage", "/attribution"):
+        return "</span>"
     if kind in ("em", "strong"):
         return f"<{kind}>"
     if kind in ("/em", "/strong"):

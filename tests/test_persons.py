@@ -307,7 +307,7 @@ def test_unknown_key_duplicate_id_bad_values():
             + PERSON.format(id="Bad Id", family="Sidorov"))
     errs = errors_of(text)
     assert "texts/persons.yml:5: unknown key 'birth' (allowed: id, name, identification, born, died, variants, " \
-           "aliases, forenames, initials, requires_initials, default, default_in, context, scholar, wikidata, " \
+           "ocr_forms, aliases, forenames, initials, requires_initials, default, default_in, context, scholar, wikidata, " \
            "note)" in errs
     assert "texts/persons.yml:9: persons[1].born: 19 is not a plausible year" in errs
     assert "texts/persons.yml:10: persons[1].wikidata: a Wikidata id looks like Q12345" in errs

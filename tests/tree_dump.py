@@ -23,6 +23,8 @@ def dump(edition: Edition) -> str:
                 where = f"{b.loc.line}-{b.line_end}" if b.line_end and b.line_end != b.loc.line else f"{b.loc.line}"
                 extra = f" #{b.number}" if b.number else ""
                 extra += f" L{b.level}" if b.level else ""
+                extra += f" roles={','.join(b.attrs['roles'])}" if b.attrs.get("roles") else ""
+                extra += f" speaker={b.attrs['speaker']!r}" if b.attrs.get("speaker") else ""
                 if b.rows is not None:
                     body = " / ".join(" | ".join(show_tokens(c) for c in row) for row in b.rows)
                     body += f"  (header rows: {b.header_rows})"

@@ -316,9 +316,11 @@ def continues_note(prev: str, nxt: str, after_blank: bool) -> bool:
     False
     >>> continues_note("Tsemrol'noia khraneniia", "ro~emennoi dokumentatsii, f. 89.", True)
     True
+    >>> continues_note("RTsKhIDNI, f. 17, op. 3, d. 965, ll. 63-64", "- 16. A. Shliapnikov, On the Eve", False)
+    False
     """
     prev, nxt = prev.rstrip(), nxt.strip()
-    if not nxt:
+    if not nxt or nxt.startswith(("- ", "| ")):   # a list item or table row a restoration rebuilt
         return False
     if prev.endswith("-"):
         return True

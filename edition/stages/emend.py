@@ -111,7 +111,11 @@ def _restore(text) -> list[str]:
         for line in text.lines[begin:end]:
             if line.text.strip():
                 text.report.drop("restored-from", text.loc(line.no), line.text.strip())
-        restored = [Line(first, part) for part in rule["text"].rstrip("\n").split("\n")]
+        parts = rule["text"].rstrip("\n").split("\n")
+        # one restored passage (no blank line in it) spans the witness lines it was rebuilt from: its last
+        # line carries `last`; a restoration of several passages keeps them all on `first`
+        single = all(part.strip() for part in parts)
+        restored = [Line(last if single and k == len(parts) - 1 else first, part) for k, part in enumerate(parts)]
         spans.append((begin, end, restored + [Line(last, "")]))
         text.report.emendations.append(Emendation(f"lines {first}-{last} (garbled)", "restored passage",
                                                   rule["why"], text.loc(first)))

@@ -5,6 +5,10 @@ Blank lines separate blocks.  A block of ``|``-lines is a table, a block of
 breaks; every other block is prose: its lines are unwrapped and line-end
 hyphens resolved from evidence (see ``edition.clean.hyphenation``).  Sources
 with ``markup: markdown`` have their emphasis and links decoded into tokens.
+Where the manifest has ``structure`` rules, a prose run is first cut into
+speaker turns and a Document's opener and closer lines
+(``edition.clean.structure``): ``"31 March 1936" / "Central Committee-to I. V.
+Stalin" / "I consider that..."`` -> an opener (dateline, addressee) and a para.
 
     ["the docu-", "ment was signed", "", "| a | b |", "|---|---|", "| 1 | 2 |"]
     -> [Block(para, "the document was signed"), Block(table, rows=[[a, b], [1, 2]])]
@@ -16,18 +20,41 @@ import re
 from ..clean.hyphenation import Vocabulary, join_lines, shared_vocabularies
 from ..clean.inline import decode
 from ..clean.junk import strip_line_end_junk
-from ..model import Block, Edition, Line, Text, Unit
+from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, split_turns,
+                               stage_directions)
+from ..model import Block, Edition, Line, Text, Unit, token
 
+NUMBERED_ITEM_RE = re.compile(r"\d+[.)] ")
 TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
 def run(edition: Edition) -> None:
     own_vocabularies, corpora = shared_vocabularies(edition, "paragraphs", vocabulary_lines)
+    known_person = _register_lookup(edition)
     for text in edition.texts:
         own, corpus = own_vocabularies[text.slug], corpora[text.slug]
+        rules = Rules(text.manifest["structure"], known_person)
+        heads = _document_heads(text)
         for unit in text.units:
-            unit.blocks = list(_blocks(text, unit, own, corpus))
+            unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads))
             unit.lines = []
+            marked = mark_epigraphs(unit.blocks, unit.kind, rules)
+            if marked:
+                text.report.count("epigraphs", marked)
+
+
+def _register_lookup(edition: Edition):
+    """``word -> bool``: is it a registered person's name (speaker labels are checked against it)."""
+    if not any((t.manifest["structure"] or {}).get("speakers", {}).get("register") for t in edition.texts):
+        return lambda word: False
+    from ..persons import shared_register
+    reg = shared_register(edition)
+    return (lambda word: bool(reg.candidates(word))) if reg else (lambda word: False)
+
+
+def _document_heads(text: Text) -> list[re.Pattern]:
+    """The manifest's heading rules that make a Document head (its opener follows)."""
+    return [re.compile(r["pattern"]) for r in text.manifest["headings"] if r["kind"] == "document"]
 
 
 def vocabulary_lines(text: Text):
@@ -50,7 +77,7 @@ def split_blocks(lines: list[Line]) -> list[list[Line]]:
     return groups
 
 
-def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
+def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary, rules: Rules, heads):
     verse = [tuple(v["lines"]) for v in text.manifest["verse"]]
     keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
     join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
@@ -59,6 +86,7 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
     groups = _split_verse(split_blocks(lines), verse)
     if text.manifest["wrap"] == "none":
         groups = _split_unwrapped(groups, verse)
+    document = _DocumentState(heads)
     for group in groups:
         first, last = group[0].no, group[-1].no
         loc = text.loc(first)
@@ -70,15 +98,90 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary):
             text.report.count("verse-block")
         elif all(r.lstrip().startswith("- ") for r in raw):
             items = [_inline(r.strip()[2:].strip(), markdown) for r in raw]
-            yield Block("list", "\n".join(items), loc, last)
+            numbered = all(NUMBERED_ITEM_RE.match(r.strip()[2:].strip()) for r in raw)
+            yield Block("list", "\n".join(items), loc, last, attrs={"numbered": True} if numbered else {})
         else:
-            log: list = []
-            joined = join_lines(raw, own, corpus, keep, join, log)
-            for first_part, second, decision in log:
-                text.report.count(f"line-end-hyphen-{decision}")
-            if len(raw) > 1:
-                text.report.count("lines-unwrapped", len(raw) - 1)
-            yield Block("para", _inline(joined, markdown), loc, last)
+            def unwrap(lines: list[Line]) -> str:
+                log: list = []
+                joined = join_lines([ln.text for ln in lines], own, corpus, keep, join, log)
+                for first_part, second, decision in log:
+                    text.report.count(f"line-end-hyphen-{decision}")
+                if len(lines) > 1:
+                    text.report.count("lines-unwrapped", len(lines) - 1)
+                return _inline(joined, markdown)
+            segments = _segments(group, rules, document) if rules.active else [Segment("para", [group])]
+            for segment in segments:
+                yield _segment_block(text, segment, unwrap, rules)
+
+
+class _DocumentState:
+    """Where a run of lines stands: after a Document head (its opener may follow), in its body, or outside."""
+
+    def __init__(self, heads):
+        self.heads = heads
+        self.state = ""          # "", "opening", "body"
+
+    def is_head(self, group: list[Line]) -> bool:
+        flat = " ".join(" ".join(ln.text.split()) for ln in group)
+        return any(h.fullmatch(flat) for h in self.heads)
+
+
+def _segments(group: list[Line], rules: Rules, document: _DocumentState) -> list[Segment]:
+    """Cut one prose run into openers, speaker turns, paragraphs and closers."""
+    if document.is_head(group):
+        document.state = "opening"
+        return [Segment("para", [group])]
+    out: list[Segment] = []
+    rest = group
+    if document.state == "opening":
+        items, roles, rest = peel_opener(group, rules)
+        if items:
+            out.append(Segment("opener", items, roles))
+        if rest:
+            document.state = "body"
+    if not rest:
+        return out
+    pieces = split_turns(rest, rules)
+    if document.state == "body" and rules.closer:
+        last = pieces[-1]
+        body, items, roles = peel_closer(last.items[0], rules)
+        if items:
+            document.state = ""
+            if body:
+                last.items[0] = body
+            else:
+                pieces.pop()
+            pieces.append(Segment("closer", items, roles))
+    return out + pieces
+
+
+def _segment_block(text: Text, segment: Segment, unwrap, rules: Rules) -> Block:
+    lines = segment.lines
+    loc, last = text.loc(lines[0].no), lines[-1].no
+    if segment.kind in ("opener", "closer"):
+        text.report.count(f"document-{segment.kind}")
+        for role in segment.roles:
+            text.report.count(f"document-{segment.kind}-{role}")
+        return Block(segment.kind, "\n".join(unwrap(item) for item in segment.items), loc, last,
+                     attrs={"roles": list(segment.roles)})
+    body, n = stage_directions(unwrap(lines), rules)
+    if n:
+        text.report.count("stage-directions", n)
+    if segment.kind == "turn":
+        text.report.count("speaker-turns")
+        return Block("turn", _label_speaker(body, segment.speaker), loc, last,
+                     attrs={"speaker": segment.speaker})
+    return Block("para", body, loc, last)
+
+
+def _label_speaker(body: str, label: str) -> str:
+    """Mark the printed label (``Bukharin:``) of a turn with ``speaker`` tokens; the text stays as printed."""
+    head = f"{label}:"
+    at = body.find(head, 0, len(head) + 12)           # after a lead-in: ". . . Yezhov:", "[Later] Andreev:"
+    if at < 0:
+        return body
+    end = at + len(head)
+    return f"{body[:at]}{token('speaker')}{head}{token('/speaker')}{body[end:]}"
 
 
 def _without_junk(lines: list[Line], text: Text) -> list[Line]:

@@ -6,6 +6,9 @@ note paragraphs), wraps every resolved name in person tokens, records a
 ``Mention`` for the person pages, and puts every name it cannot resolve on
 the review list (a ``W-PERSON-AMBIGUOUS`` diagnostic with its source line).
 
+A name in an italic span (the title of a cited work, *Inoy Stalin*) is not a
+mention: it is counted (``person-name-in-title``) and left unlinked.
+
     Block(text="Yezhov met A. P. Smirnov at the Kirov Plant.")
     -> "<person:yezhov-nikolai>Yezhov</person> met <person:smirnov-aleksandr>A. P. Smirnov</person>
         at the Kirov Plant."    (tokens shown as <...>; "Kirov Plant" is a place)
@@ -25,7 +28,7 @@ SNIPPET = 50
 
 def run(edition: Edition) -> None:
     try:
-        reg = load_register(edition.root)
+        reg = edition.persons if isinstance(edition.persons, Register) else load_register(edition.root)
     except RegisterError as exc:
         raise BuildError(exc.messages, hint=HINT) from None
     except FileNotFoundError:
@@ -67,6 +70,7 @@ def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: R
     matches = find_mentions(plain, reg, text_slug=text.slug, line=block.loc.line,
                             citation_area=citation, where=locate, memory=memory)
     inserts: list[tuple[int, int, str]] = []
+    titles = None
     for m in matches:
         loc = Loc(text.source_path, m.line or block.loc.line)
         if m.person is None:
@@ -77,6 +81,11 @@ def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: R
                 text.report.count("person-review")
             elif m.reason == "place":
                 text.report.count("person-name-as-place")
+            continue
+        if titles is None:
+            titles = in_title(raw)
+        if any(titles[m.start:m.end]):
+            text.report.count("person-name-in-title")      # "Inoy Stalin": a cited work, not a mention
             continue
         start, end = index[m.start], index[m.end - 1] + 1
         if end - start != m.end - m.start or any(blocked[m.start:m.end]):
@@ -121,6 +130,35 @@ def plain_with_map(raw: str) -> tuple[str, list[int] | range, list[bool] | "_NoL
     index.extend(range(pos, len(raw)))
     blocked.extend([depth > 0] * (len(raw) - pos))
     return "".join(chars), index, blocked
+
+
+def in_title(raw: str) -> list[bool]:
+    """For each reader-visible character: does it lie in an italic span of two words or more?
+
+    In these sources such spans are the titles of books and articles (*Inoy Stalin*, *Lubianka. Stalin
+    i VChK*, *Stalin's Letters to Molotov*), so a name inside them is no mention; a single italic word
+    is emphasis (*Yezhov*) and stays a mention.
+
+    >>> in_title("see " + token("em") + "Inoy Stalin" + token("/em") + " now")[4:16]
+    [True, True, True, True, True, True, True, True, True, True, True, False]
+    >>> any(in_title("to " + token("em") + "Yezhov" + token("/em")))
+    False
+    """
+    out: list[bool] = []
+    pos = 0
+    span_start = None
+    for m in TOKEN_RE.finditer(raw):
+        out.extend([False] * (m.start() - pos))
+        if m.group(1) == "em" and span_start is None:
+            span_start = len(out)
+        elif m.group(1) == "/em" and span_start is not None:
+            span = TOKEN_RE.sub("", raw)[span_start:len(out)]
+            if len(span.split()) >= 2:
+                out[span_start:] = [True] * (len(out) - span_start)
+            span_start = None
+        pos = m.end()
+    out.extend([False] * (len(raw) - pos))
+    return out
 
 
 class _NoLinks:

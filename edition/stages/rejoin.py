@@ -5,7 +5,20 @@ first ends mid-word (a line-end hyphen) or mid-sentence and the second goes
 on.  Running heads, page numbers, ``Document N continued`` heads and footnote
 blocks that stood between the halves were removed by earlier stages, so the
 halves are neighbours here.  A paragraph that ends without punctuation before
-a heading, a table, a list or verse is left alone (only para + para join).
+a heading, a table, a list, verse, a Document's opener or closer is left
+alone (a paragraph joins a paragraph, or a speaker turn it continues; a
+numbered list joins the list whose numbering it continues).
+
+A continuation that starts with a capital is joined only on evidence that
+the first part cannot end a sentence: it ends on a function word, a comma or
+a possessive; a bracket or quotation mark it opened is closed in the
+continuation ("MTS [Machine Tractor" + "Stations] and ..."); a day number
+before a month ("on 21" + "February"); a title before a registered person's
+name ("Central Committee secretary" + "Aleksandr Smirnov"); a word that never
+ends a sentence anywhere in the text and either is an -ing form or is
+followed by the continuation's first word elsewhere ("the ruling" + "Stalin
+group"); or a continuation whose first sentence is a fragment of at most
+three words ("had frequently signed" + "Politburo decisions.").
 
     "... it is an attempt to bring to a non-Russian readership the" + "results of new research ..."
     -> "... to a non-Russian readership the results of new research ..."
@@ -15,6 +28,8 @@ a heading, a table, a list or verse is left alone (only para + para join).
 from __future__ import annotations
 
 import re
+
+from collections import Counter
 
 from ..clean.hyphenation import join_decision, shared_vocabularies
 from ..model import TOKEN_RE, Block, Edition, plain
@@ -26,22 +41,85 @@ NON_FINAL_WORDS = frozenset("""a an the of and or but nor to in into on upon at 
     that which whom whose who his her its their our my your as than between about after before during against
     under over among through toward towards were was is are be been being had has have not no this these those
     such both either neither each every comrade comrades""".split())
+MONTHS = frozenset("""January February March April May June July August September October November
+    December""".split())
+# Words of office before a name: "Central Committee secretary" + "Aleksandr Smirnov".
+TITLE_WORDS = frozenset("""secretary commissar chairman deputy procurator professor academician general marshal
+    comrade citizen member candidate""".split())
+# A one- to three-word first sentence that can stand alone (an answer), so is no fragment.
+SHORT_SENTENCES = frozenset("yes no well good right correct true exactly thanks thank agreed nothing none".split())
+BRACKETS = (("(", ")"), ("[", "]"), ("“", "”"))
+FINAL_RE = re.compile(r"(?<![a-z])([a-z]+)[.!?]")              # a word ending a sentence (lowercased text)
+GOING_ON_RE = re.compile(r"(?<![a-z])([a-z]+)\s+(?=[a-z])")     # a word another word follows
 LAST_WORD_RE = re.compile(r"([A-Za-z\u00C0-\u024F]+)-$")
 FIRST_WORD_RE = re.compile(r"^([A-Za-z\u00C0-\u024F]+)")
 
 
+class SentenceEvidence:
+    """How words behave in a text: how often each ends a sentence, goes on, and which word follows it.
+
+    Counted once, when the first capitalised continuation needs it (most texts never do).
+
+    >>> e = SentenceEvidence.from_texts(["the ruling group met.", "the ruling Stalin group. A ruling class"])
+    >>> e.never_final("ruling"), e.never_final("group"), e.follows("ruling", "stalin")
+    (True, False, 1)
+    """
+
+    def __init__(self, texts, person=lambda w: False):
+        self._texts = texts
+        self._counts = None
+        self.person = person
+
+    @classmethod
+    def from_texts(cls, texts, person=lambda w: False) -> "SentenceEvidence":
+        return cls(texts, person)
+
+    def _count(self):
+        if self._counts is None:
+            # the whole text lowercased, "¶" between passages so that nothing spans a paragraph break
+            text = "\n¶\n".join(self._texts).lower()
+            self._counts = Counter(FINAL_RE.findall(text)), Counter(GOING_ON_RE.findall(text)), text
+            self._texts = None
+        return self._counts
+
+    def never_final(self, word: str) -> bool:
+        final, going_on, _ = self._count()
+        w = word.lower()
+        return final[w] == 0 and going_on[w] >= 3
+
+    def follows(self, word: str, nxt: str) -> int:
+        text = self._count()[2]
+        return len(re.findall(rf"(?<![a-z]){re.escape(word.lower())}\s+{re.escape(nxt.lower())}(?![a-z])", text))
+
+
+NO_EVIDENCE = SentenceEvidence([])
+
+
 def run(edition: Edition) -> None:
     own_vocabularies, corpora = shared_vocabularies(edition, "rejoin", vocabulary_lines)
+    person = _person_lookup(edition)
     for text in edition.texts:
         own, corpus = own_vocabularies[text.slug], corpora[text.slug]
+        # the text's own usage only, so a build of one text joins exactly as a full build
+        evidence = SentenceEvidence.from_texts(
+            [b.plain() for u in text.units for b in u.blocks if b.kind in ("para", "turn")], person)
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         for unit in text.units:
             out: list[Block] = []
             for block in unit.blocks:
-                if out and continues(out[-1], block):
+                if out and list_continues(out[-1], block):
+                    out[-1].text = f"{out[-1].text}\n{block.text}"
+                    out[-1].line_end = max(out[-1].line_end, block.line_end)
+                    out[-1].attrs.setdefault("joined", []).append(block.loc.line)
+                    text.report.count("page-break-rejoined-list")
+                    continue
+                why = join_reason(out[-1], block, evidence) if out else ""
+                if why:
                     decision = _merge(out[-1], block, own, corpus, keep, join)
                     text.report.count("page-break-rejoined")
+                    if why.startswith("capital-"):
+                        text.report.count(f"page-break-rejoined-{why}")
                     if decision:
                         text.report.count(f"line-end-hyphen-{decision}")
                 else:
@@ -58,7 +136,7 @@ def _tail(block: Block) -> str:
     return plain(block.text).rstrip()
 
 
-def continues(a: Block, b: Block) -> bool:
+def continues(a: Block, b: Block, evidence: "SentenceEvidence" = NO_EVIDENCE) -> bool:
     """Does paragraph ``b`` continue paragraph ``a`` across a former page break?
 
     >>> from edition.model import Loc
@@ -83,30 +161,113 @@ def continues(a: Block, b: Block) -> bool:
     False
     >>> continues(p('he said "no."'), p("then they left"))
     False
+    >>> continues(p("Incomplete Combine-Harvesters to MTS [Machine Tractor"), p("Stations] and State Farms"))
+    True
+    >>> continues(p("he was beginning a hunger strike on 21"), p("February to protest"))
+    True
+    >>> continues(p("and had frequently signed"), p("Politburo decisions. A decisive factor"))
+    True
+    >>> continues(p("There was no one in them to teach"), p("Not only communists suffered."))
+    False
+    >>> continues(p("remember kindly your wretched"), p("N. Bukharin 10 December 1937"))
+    False
     """
-    if a.kind != "para" or b.kind != "para":
-        return False
+    return bool(join_reason(a, b, evidence))
+
+
+def join_reason(a: Block, b: Block, evidence: "SentenceEvidence" = NO_EVIDENCE) -> str:
+    """Why ``b`` continues ``a`` ("" if it does not): lowercase, hyphen, comma, ..., capital-<evidence>."""
+    if a.kind not in ("para", "turn") or b.kind != "para":
+        return ""
     tail, head = _tail(a), plain(b.text).lstrip()
     if not tail or not head:
-        return False
+        return ""
     if tail.endswith("-") and tail[-2:-1].isalpha():
         if head[:1].islower():
-            return True
+            return "hyphen"
         piece = LAST_WORD_RE.search(tail)  # "the Azov-" + "Black Sea": a compound of names
-        return bool(piece) and piece.group(1)[:1].isupper() and head[:1].isupper()
+        return "hyphen-names" if piece and piece.group(1)[:1].isupper() and head[:1].isupper() else ""
     if tail.rstrip(CLOSERS).endswith(SENTENCE_END) or tail.endswith("--"):
-        return False
+        return ""
     if tail.endswith(tuple(CLOSERS)):
-        return head[:1].islower()           # "... the [political]" + "platform of ..."
+        return "lowercase" if head[:1].islower() else ""           # "... the [political]" + "platform of ..."
     if head[:1].islower():
-        return True
+        return "lowercase"
+    if not head[:1].isupper():
+        return ""
     last_word = tail.rsplit(None, 1)[-1]
     first_word = head.split(None, 1)[0]
-    if not head[:1].isupper():
+    if tail.endswith(",") or last_word.lower() in NON_FINAL_WORDS:
+        return "non-final-word"
+    if last_word.endswith(("'s", "’s")):                           # "Council of People's" + "Commissars"
+        return "possessive"
+    if _caps(last_word) and _caps(first_word):                     # a capitals title cut by the page
+        return "capitals"
+    why = capital_evidence(tail, head, evidence)
+    return f"capital-{why}" if why else ""
+
+
+def capital_evidence(tail: str, head: str, evidence: "SentenceEvidence") -> str:
+    """Evidence that ``tail`` cannot end a sentence before a capitalised ``head`` ("" if none)."""
+    if _closes_open_bracket(tail, head):
+        return "bracket"
+    last = tail.rsplit(None, 1)[-1]
+    words = head.split()
+    first = words[0].strip(",.;:!?")
+    if re.fullmatch(r"(?:[1-9]|[12]\d|3[01])", last) and first in MONTHS:
+        return "date"
+    if not (last.isalpha() and last.islower()):
+        return ""
+    if last in TITLE_WORDS and any(evidence.person(w.strip(",.;:'’s")) for w in words[:2]):
+        return "title"
+    if evidence.never_final(last) and (last.endswith("ing") or evidence.follows(last, first) >= 2):
+        return "never-final"
+    fragment = re.match(r"([^.!?]*?)\.(?:\s|$)", head)
+    piece = fragment.group(1).split() if fragment else []
+    if (0 < len(piece) <= 3 and all(re.fullmatch(r"[A-Za-z][a-z'’-]+", w) for w in piece)
+            and (len(piece) > 1 or evidence.person(piece[0]))    # "Later." may stand alone; "Kirov." not
+            and first.lower() not in SHORT_SENTENCES):     # not "V. For ...", not a signature "N. Bukharin"
+        return "fragment"
+    return ""
+
+
+def _closes_open_bracket(tail: str, head: str) -> bool:
+    """A bracket or quotation mark opened near the end of ``tail`` is closed early in ``head``."""
+    for left, right in BRACKETS:
+        i = tail.rfind(left)
+        if i < 0 or right in tail[i:] or len(tail) - i > 80:
+            continue
+        j = head.find(right)
+        if 0 <= j <= 120 and left not in head[:j] and not re.search(r"[.!?]\s", head[:j]):
+            return True
+    return False
+
+
+def _person_lookup(edition: Edition):
+    """``word -> bool``: a registered person's family name (evidence for a title before a name)."""
+    from ..persons import shared_register
+    reg = shared_register(edition)
+    return (lambda word: bool(word[:1].isupper() and reg.candidates(word))) if reg else (lambda word: False)
+
+
+ITEM_NUMBER_RE = re.compile(r"(\d+)[.)] ")
+
+
+def list_continues(a: Block, b: Block) -> bool:
+    r"""A numbered list cut by a page break (a footnote between): ``b`` goes on where ``a`` stopped.
+
+    >>> from edition.model import Loc
+    >>> l = lambda s: Block("list", s, Loc("x", 1))
+    >>> list_continues(l("1. Trotsky, All books\n2. G. Zinoviev, Leninism"), l("3. L. Kamenev, On NEP"))
+    True
+    >>> list_continues(l("1. a\n2. b"), l("1. c"))
+    False
+    """
+    if a.kind != "list" or b.kind != "list":
         return False
-    return (tail.endswith(",") or last_word.lower() in NON_FINAL_WORDS
-            or last_word.endswith(("'s", "’s"))                       # "Council of People's" + "Commissars"
-            or (_caps(last_word) and _caps(first_word)))             # a capitals title cut by the page
+    last = ITEM_NUMBER_RE.match(plain(a.text).rsplit("\n", 1)[-1])
+    first = ITEM_NUMBER_RE.match(plain(b.text))
+    return bool(last and first) and int(first.group(1)) == int(last.group(1)) + 1
 
 
 def _caps(word: str) -> bool:
