@@ -96,6 +96,10 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
         return f"</{kind[1:]}>"
     if kind == "br":
         return "<br>"
+    if kind == "unclear":
+        return f'<span class="unclear" title="Unclear; the witness reads: {html.escape(value)}">'
+    if kind == "/unclear":
+        return "</span>"
     return ""
 
 
