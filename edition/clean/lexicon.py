@@ -29,6 +29,7 @@ import yaml
 from .hyphenation import Vocabulary
 
 WORD_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:'[A-Za-z]+)?")
+LETTERS_RE = re.compile(r"[a-z\u00C0-\u024F]+(?:['’-][a-z\u00C0-\u024F]+)*'?")
 LEXICON_PATH = "texts/lexicon.yml"
 PERSONS_PATH = "texts/persons.yml"
 ENGLISH_WORD = 2.0          # zipf at which wordfreq's word counts as an English word
@@ -69,21 +70,26 @@ class Lexicon:
         self.persons_lower = {w.lower() for w in persons}
         self.english = english
         self._known_cache: dict = {}
+        self.bigrams: Counter = Counter()
 
     # ------------------------------------------------------------ building
     @classmethod
     def from_words(cls, lines, curated=(), persons=(), english: bool = True) -> "Lexicon":
         """A small lexicon for tests: ``lines`` are clean text."""
         lines = list(lines)
-        return cls({"clean": _lower_counts(lines)}, {"clean": _cased_counts(lines)}, set(curated),
-                   set(persons), english)
+        lex = cls({"clean": _lower_counts(lines)}, {"clean": _cased_counts(lines)}, set(curated),
+                  set(persons), english)
+        lex.bigrams = _bigrams(lines)
+        return lex
 
     @classmethod
     def for_edition(cls, root: str, clean_texts: dict[str, list[str]]) -> "Lexicon":
         """``clean_texts``: slug -> witness lines of every text that is not OCR-corrected."""
         corpus = {slug: _lower_counts(lines) for slug, lines in clean_texts.items()}
         cased = {slug: _cased_counts(lines) for slug, lines in clean_texts.items()}
-        return cls(corpus, cased, load_curated(root), load_person_names(root))
+        lex = cls(corpus, cased, load_curated(root), load_person_names(root))
+        lex.bigrams = _bigrams(line for lines in clean_texts.values() for line in lines)
+        return lex
 
     # ------------------------------------------------------------ questions
     def english_word(self, w: str) -> bool:
@@ -111,6 +117,8 @@ class Lexicon:
         lower = word.lower()
         if len(lower) <= 1 or lower in self.curated_lower or lower in self.persons_lower:
             return True
+        if not LETTERS_RE.fullmatch(lower):
+            return False                                   # "th~rd", "and1": wordfreq would split them
         n = self.corpus.get(lower, 0)
         if exclude is not None:
             n -= self.by_text.get(exclude, Counter()).get(lower, 0)
@@ -164,6 +172,18 @@ def _lower_counts(lines) -> Counter:
         out[w] += n
         for part in w.split("-"):
             out[part] += n
+    return out
+
+
+def _bigrams(lines) -> Counter:
+    """Pairs of adjacent words (lowercase) in clean text: evidence that two words stand apart."""
+    out: Counter = Counter()
+    for line in lines:
+        tokens = line.lower().split()
+        for a, b in zip(tokens, tokens[1:]):
+            a, b = a.lstrip("\"'(["), b.rstrip("\"').,;:!?)]")
+            if a.isalpha() and b.isalpha():
+                out[(a, b)] += 1
     return out
 
 

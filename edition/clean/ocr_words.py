@@ -34,6 +34,10 @@ MONTHS = ("January February March April May June July August September October N
 FUNCTION_WORDS = frozenset("""the a an that to which who whom whose and but or nor is was were are be been
     as if of in for with by on at from this these those it he she they we i you not than then there
     what when where while his her their its our your my up us me do go so no""".split())
+SPLIT_WORDS = FUNCTION_WORDS | {"all", "one", "two", "three", "any", "more", "most", "some", "such", "also",
+                                 "be", "been", "have", "has", "had", "will", "would", "can", "could", "must",
+                                 "should", "did", "does"}
+PARTICLES = frozenset("up on off out down over in by all".split())   # second parts of compounds
 PREFIXES = ("anti", "counter", "ultra", "semi", "pseudo", "quasi", "inter", "intra", "super", "sub", "over",
             "under", "non", "mid", "pre", "post", "re", "co", "un")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "ist", "ists", "ism", "isms", "ian",
@@ -128,6 +132,8 @@ class Corrector:
                                       self.lex.name_known(joined)) and len(joined) >= 4:
                 return self._change(m.group(1), joined, "spaced-letters", log, allow)
             reading = self.best_reading(joined) if len(joined) >= 4 else None
+            if reading and reading.islower():
+                reading = self._cased(reading)             # "~ e d v e d e v" -> "Medvedev"
             if reading:
                 return self._change(m.group(1), reading, "spaced-letters", log, allow)
             return m.group(0)
@@ -240,12 +246,24 @@ class Corrector:
             reading = self.best_reading(stem)
             if reading is None:
                 return word
+            if stem[:1] in "l1" and reading[:1] == "i" and self._capital_i(reading, text[:m.start()]):
+                reading = "I" + reading[1:]                # "lzvertiia": a capital I read as l
+            if re.search(r"[a-z][A-Z]", reading) and not re.search(r"[a-z][A-Z]", stem):
+                return word                                # "blU": no word looks like that
+            if _in_compound(text, m.start(), m.end()) and self.lex.score(reading) < 3.8:
+                return word                                # "red-tapists": a rare part of a compound
             if stem[:1].isupper() and _vowels_only(stem, reading):
                 return word                                # a/o in a name: a transliteration, not damage
-            if stem.islower() and "~" not in stem and self._split_parts(stem):
+            if reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem):
                 return word                                # "donot": words run together, not a misreading
             return self._change(word, reading + tail, "word", log, allow)
         return self.WORD.sub(repl, text)
+
+    def _capital_i(self, reading: str, before: str) -> bool:
+        """Was the l of "lzvertiia" a capital I?  Yes for a name or title word, or after a sentence end."""
+        if re.search(r"(^|[.!?:]\s*|\n)$", before.rstrip(" ")) or not before.strip():
+            return True
+        return self.lex.name_known(reading.capitalize()) and zipf(reading) < 3.5
 
     def attested(self, word: str) -> bool:
         """The word, or the word less an English prefix or suffix, is in the lexicon."""
@@ -291,6 +309,10 @@ class Corrector:
             parts = self._split_parts(word.lower())
             if not parts or (word[:1].isupper() and not self._name_split_ok(word, parts)):
                 return word
+            parts = [self._cased(p) for p in parts]
+            hyphenated = self.lex.hyphenated(*parts) if len(parts) == 2 else 0
+            if hyphenated and hyphenated >= self.lex.bigrams.get(tuple(p.lower() for p in parts), 0):
+                return self._change(word, "-".join(parts), "split", log, allow)      # "fiveyear" -> "five-year"
             if word[:1].isupper():
                 parts[0] = parts[0][:1].upper() + parts[0][1:]
             return self._change(word, " ".join(parts), "split", log, allow)
@@ -311,14 +333,23 @@ class Corrector:
                 return None
             if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (i and len(parts[i - 1]) <= 2)):
                 return None
-            if len(p) == 3 and score < 4.0 and p not in FUNCTION_WORDS:
+            if len(p) == 3 and score < 4.5 and p not in FUNCTION_WORDS:
                 return None
-        if not any(p in FUNCTION_WORDS for p in parts) and min(scores) < 4.5:
-            return None
+        if not any(p in SPLIT_WORDS for p in parts) and not all(
+                self.lex.bigrams.get(pair) or self.lex.hyphenated(*pair) for pair in zip(parts, parts[1:])):
+            return None                                    # two content words: the clean texts must have them
         for a, b in zip(parts, parts[1:]):
             if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS and self.lex.known(a + b):
                 return None                                # "ram rods": the joined form is a word
         return parts
+
+    def _cased(self, part: str) -> str:
+        """A part that the clean texts always print capitalised is capitalised ("soviet" -> "Soviet")."""
+        cap = part.capitalize()
+        total = self.lex.corpus.get(part, 0)
+        if cap in self.lex.persons or cap in self.lex.curated or (total and self.lex.cased.get(cap, 0) >= 0.8 * total):
+            return cap
+        return part
 
     def _firmly_attested(self, word: str) -> bool:
         """Attested by more than a rare entry of the English list ("ofthe" is a web typo, zipf 2)."""
@@ -326,8 +357,7 @@ class Corrector:
             return False
         if re.fullmatch(r"[a-z]{1,5}the", word) and word[:-3] in FUNCTION_WORDS:
             return False                                   # "ofthe", "tothe": never words
-        return (not self.lex.known(word) or self.lex.attested_in_corpus(word)
-                or zipf(word.lower()) >= 3.0 or word[:1].isupper())
+        return True
 
     def _name_split_ok(self, word: str, parts: list[str]) -> bool:
         """A capitalised word splits only into a function word and a common word
@@ -350,6 +380,8 @@ class Corrector:
                 return m.group(0)
             if self.lex.hyphenated(a, b) or f"{a}-{b}".lower() in self.config.keep:
                 return m.group(0)
+            if b.lower() in PARTICLES or a.lower() in PARTICLES | {"so"} or b == "i":
+                return m.group(0)                          # "shake-up", "hangers-on", "so-called"
             return self._change(m.group(0), f"{a}\u2014{b}", "dash", log, allow)
         return self.DASH.sub(repl, text)
 
@@ -370,6 +402,14 @@ class Corrector:
 def unclear_mark(witness: str) -> str:
     """The visible ``[?]`` for an unrecoverable reading, carrying the witness reading."""
     return token("unclear", witness) + "[?]" + token("/unclear")
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """The word is part of a hyphenated compound ("red-tapists"), not beside a dash ("memhers-both")."""
+    before = re.search(r"([A-Za-z']+)-$", text[max(0, start - 30):start])
+    after = re.match(r"-([A-Za-z']+)", text[end:end + 30])
+    return bool(before and before.group(1).islower() and before.group(1) not in FUNCTION_WORDS or
+                after and after.group(1).islower() and after.group(1) not in FUNCTION_WORDS | {"both", "even"})
 
 
 def _range_ok(first: str, last: str) -> bool:
@@ -414,7 +454,7 @@ def _variants(word: str, config: Config, edits: int) -> dict[str, int]:
             walk(i + 1, built, used + 1)
             return
         for printed, reads in table:
-            if word.startswith(printed, i):
+            if word.startswith(printed, i) and not (i == 0 and printed == "I" and reads == "l"):
                 walk(i + len(printed), built + reads, used + 1)
     walk(0, "", 0)
     return out
@@ -422,6 +462,8 @@ def _variants(word: str, config: Config, edits: int) -> dict[str, int]:
 
 def _best_reading(corrector: Corrector, word: str) -> str | None:
     lex = corrector.lex
+    if word.count("~") >= 2 and len(word) < 8:
+        return None                                        # "P~l~er": too little is left to read
     edits = corrector.config.max_edits if len(word) >= 6 or "~" in word else 1
     found: dict[int, list[str]] = {}
     for cand, cost in _variants(word, corrector.config, edits).items():
