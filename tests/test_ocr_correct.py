@@ -199,3 +199,50 @@ def test_tokens_survive_correction(corrected):
     text = corrected.text("getty")
     markers = sum(block.text.count("\ue000note:") for u in text.units for block in u.blocks)
     assert markers == sum(len(n.refs) for u in text.units for n in u.notes) or markers > 500
+
+
+# ---------------------------------------------------------------- review file and veto (CLI, mini project)
+def _mini_with_ocr(tmp_path):
+    import shutil
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", project)
+    manifest = project / "texts" / "mini" / "edition.yml"
+    text = manifest.read_text()
+    text = text.replace("emendations:\n", "emendations:\n  - {line: 9, original: \"In the spring\", "
+                        "replacement: \"In the sprinq\", why: test damage}\n", 1)
+    text += "ocr:\n  enabled: true\n  confusions:\n    - {printed: q, reads: g}\n"
+    manifest.write_text(text)
+    return project, manifest
+
+
+def _cli(project, *args):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, str(ROOT / "build_edition.py"), "--root", str(project), *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_unreviewed_corrections_stop_the_build_then_veto(tmp_path):
+    project, manifest = _mini_with_ocr(tmp_path)
+    result = _cli(project, "check")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "texts/mini/corrections.tsv:1: missing" in result.stderr
+    assert "corrections --update" in result.stderr
+    assert _cli(project, "corrections", "--update").returncode == 0
+    tsv = (project / "texts" / "mini" / "corrections.tsv").read_text()
+    assert "9\tsprinq\tspring\tword" in tsv
+    # an editor vetoes the change: the build stops until the review file is regenerated without it
+    manifest.write_text(manifest.read_text() + "  veto:\n    - {line: 9, before: sprinq, why: test}\n")
+    result = _cli(project, "check")
+    assert result.returncode == 2 and "corrections.tsv:2" in result.stderr
+    assert _cli(project, "corrections", "--update").returncode == 0
+    assert "sprinq" not in (project / "texts" / "mini" / "corrections.tsv").read_text()
+    assert _cli(project, "check").returncode == 0
+
+
+def test_stale_veto_is_an_error(tmp_path):
+    project, manifest = _mini_with_ocr(tmp_path)
+    manifest.write_text(manifest.read_text() + "  veto:\n    - {line: 3, before: nothing, why: test}\n")
+    result = _cli(project, "corrections", "--update")
+    assert result.returncode == 2
+    assert "veto of 'nothing' on line 3 matches no change" in result.stderr
