@@ -61,8 +61,16 @@ Log = Callable[[str, str, str], None]
 Allow = Callable[[str, str, str], bool]
 
 
-def _always(before: str, after: str, rule: str) -> bool:
+def _always(before: str, after: str, rule: str, following: str = "") -> bool:
     return True
+
+
+def _allowed(allow, before: str, after: str, rule: str, following: str) -> bool:
+    """Ask ``allow``, giving it the text after the change when it takes it (to place short changes)."""
+    try:
+        return allow(before, after, rule, following)
+    except TypeError:
+        return allow(before, after, rule)
 
 
 @dataclass
@@ -77,8 +85,8 @@ class Corrector:
             text = getattr(self, "_" + rule.replace("-", "_"))(text, log, allow)
         return text
 
-    def _change(self, before: str, after: str, rule: str, log: Log, allow: Allow) -> str:
-        if before == after or not allow(before, after, rule):
+    def _change(self, before: str, after: str, rule: str, log: Log, allow: Allow, following: str = "") -> str:
+        if before == after or not _allowed(allow, before, after, rule, following):
             return before
         log(before, after, rule)
         return after
@@ -184,7 +192,7 @@ class Corrector:
                 return s
             if not inside and ((len(reading) == 4 and not "1800" <= reading <= "1999") or reading[0] == "0"):
                 return s
-            return self._change(s, reading, "digits", log, allow)
+            return self._change(s, reading, "digits", log, allow, m.string[m.end():m.end() + 12])
         return pattern.sub(repl, text)
 
     # ------------------------------------------------------------ day-month
@@ -199,7 +207,7 @@ class Corrector:
             reading = self.read_number(s)
             if reading is None or not 1 <= int(reading) <= 31:
                 return s
-            return self._change(s, reading, "day-month", log, allow)
+            return self._change(s, reading, "day-month", log, allow, m.string[m.end():m.end() + 12])
         return pattern.sub(repl, text)
 
     # ------------------------------------------------------------ archival
@@ -256,7 +264,7 @@ class Corrector:
                 return word                                # a/o in a name: a transliteration, not damage
             if reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem):
                 return word                                # "donot": words run together, not a misreading
-            return self._change(word, reading + tail, "word", log, allow)
+            return self._change(word, reading + tail, "word", log, allow, m.string[m.end():m.end() + 12])
         return self.WORD.sub(repl, text)
 
     def _capital_i(self, reading: str, before: str) -> bool:

@@ -123,8 +123,8 @@ def _correct_block(block: Block, corrector: Corrector, text: Text, lines: dict[i
     locate = _Locator(block, lines)
     pending: dict = {}
 
-    def allow(before: str, after: str, rule: str) -> bool:
-        line = locate(before)
+    def allow(before: str, after: str, rule: str, following: str = "") -> bool:
+        line = locate(before, following)
         if (line, before) in vetoes:
             used.add((line, before))
             return False
@@ -161,11 +161,18 @@ class _Locator:
         self.uses: Counter = Counter()
         self.first = first
 
-    def __call__(self, before: str) -> int:
-        probes = [before, before.split()[0] if before.split() else before]
-        head = re.match(r"[A-Za-z~']{3,}", before)
-        if head:
-            probes.append(head.group()[: max(3, len(head.group()) // 2)])
+    def __call__(self, before: str, following: str = "") -> int:
+        """The first line (not yet used for this text) holding ``before``, best with what follows it."""
+        probes = []
+        if following.strip():
+            probes.append(before + following[:12].split("\n")[0])
+        probes.append(before)
+        words = before.split()
+        if words:
+            probes.append(words[0])
+        head = re.match(r"[A-Za-z~']{6,}", before)
+        if head:                                           # a word joined across a line break
+            probes += [head.group()[: len(head.group()) // 2], head.group()[-(len(head.group()) // 2):]]
         for probe in probes:
             for no, line in self.range:
                 if line.count(probe) > self.uses[(no, probe)]:
