@@ -155,7 +155,7 @@ NOTES = Map({
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 
-OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "digits", "day-month", "archival",
+OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "digits", "day-month",
              "word", "case-split", "split", "dash", "unclear")
 
 OCR = Map({

@@ -118,6 +118,29 @@ def test_archival_references(corrector, before, after):
     assert fix(corrector, before)[0] == after
 
 
+def test_ambiguous_reading_marked_or_decided_by_evidence():
+    """r may be 1 or 2 in this witness: "ap. r" is op. [?] unless the same file is cited elsewhere
+    with one opis only; "r March" is marked, never guessed."""
+    lex = Lexicon.from_words(CLEAN, curated=CURATED)
+    corrector = Corrector(lex, Config(CONFUSIONS, {**DIGITS, "r": "12"}))
+    out, log = fix(corrector, "RTsKhIDNI, f. 17, ap. r, d. 573, l. 23; on r March 1930")
+    assert plain(out) == "RTsKhIDNI, f. 17, op. [?], d. 573, l. 23; on [?] March 1930"
+    assert [rule for _, _, rule in log] == ["archival", "day-month"]
+    corrector.learn_archival("f. 17, op. 2, d. 573, l. 16")
+    assert fix(corrector, "f. 17, ap. r, d. 573, l. 23")[0] == "f. 17, op. 2, d. 573, l. 23"
+
+
+@pytest.mark.parametrize("text", [
+    "Moscow, 1937-21 iiunia 1941g., Moscow",     # 1941 g. (goda)
+    "The Riutin Platform [Spring-Summer 1932I",  # the I is a bracket
+    "of blue-and white-collar workers",          # a suspended hyphen, not a dash
+    "[and Cossack] village chiefs [atomany]",    # a gloss is not split into English words
+    "Voprosy istorn, no. 2",                     # a damaged term is not split ('is torn')
+])
+def test_more_negative_cases(corrector, text):
+    assert fix(corrector, text)[0] == text
+
+
 def test_archival_reference_left_when_unreadable(corrector):
     text = "f. 17, op. Ira, d. 27, ll. 50-15"          # 'Ira' no number; 50-15 no range
     assert fix(corrector, text)[0] == text

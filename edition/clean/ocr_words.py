@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Callable
 
 from ..manifest import OCR_RULES as RULES
-from ..model import token
+from ..model import TOKEN_OPEN, TOKEN_RE, token
 from .lexicon import Lexicon, zipf
 
 MONTHS = ("January February March April May June July August September October November "
@@ -82,7 +82,8 @@ class Corrector:
     def correct(self, text: str, log: Log, allow: Allow = _always) -> str:
         """Apply every enabled repair to one piece of plain text."""
         for rule in self.config.rules:
-            text = getattr(self, "_" + rule.replace("-", "_"))(text, log, allow)
+            repair = getattr(self, "_" + rule.replace("-", "_"))
+            text = _outside_tokens(text, lambda part: repair(part, log, allow))
         return text
 
     def _change(self, before: str, after: str, rule: str, log: Log, allow: Allow, following: str = "") -> str:
@@ -166,16 +167,19 @@ class Corrector:
         return "".join(re.escape(c) for c in sorted(self.config.digits))
 
     def read_number(self, s: str) -> str | None:
-        """The digits a printed number stands for, or None (a character that is no digit look-alike)."""
-        out = []
+        """The one number a printed number stands for, or None (unreadable, or more than one reading)."""
+        readings = self.read_numbers(s)
+        return readings[0] if len(readings) == 1 else None
+
+    def read_numbers(self, s: str) -> list[str]:
+        """Every number a printed number can stand for (``r`` may be 1 or 2 in this witness)."""
+        out = [""]
         for ch in s:
-            if ch.isdigit():
-                out.append(ch)
-            elif ch in self.config.digits:
-                out.append(self.config.digits[ch])
-            else:
-                return None
-        return "".join(out)
+            options = ch if ch.isdigit() else self.config.digits.get(ch)
+            if not options:
+                return []
+            out = [o + d for o in out for d in options]
+        return out
 
     def _digits(self, text: str, log: Log, allow: Allow) -> str:
         cls = self._digit_class()
@@ -187,12 +191,18 @@ class Corrector:
             digits = sum(c.isdigit() for c in s)
             if digits * 2 < len(s) and len(s) > 2:
                 return s                                   # mostly letters: a word, not a number
-            reading = self.read_number(s)
-            if reading is None or (inside and len(reading) != 3):
+            if re.fullmatch(r"[0-9]{4}[A-Za-z]", s):
+                return s                                   # "1941g." (goda), "1932I" (a bracket): a year and more
+
+            def plausible(r: str) -> bool:
+                if inside:
+                    return len(r) == 3
+                return not ((len(r) == 4 and not "1800" <= r <= "1999") or r[0] == "0")
+            readings = [r for r in self.read_numbers(s) if plausible(r)]
+            if not readings:
                 return s
-            if not inside and ((len(reading) == 4 and not "1800" <= reading <= "1999") or reading[0] == "0"):
-                return s
-            return self._change(s, reading, "digits", log, allow, m.string[m.end():m.end() + 12])
+            after = readings[0] if len(readings) == 1 else unclear_mark(s)      # "r6": 16 or 26
+            return self._change(s, after, "digits", log, allow, m.string[m.end():m.end() + 12])
         return pattern.sub(repl, text)
 
     # ------------------------------------------------------------ day-month
@@ -204,39 +214,56 @@ class Corrector:
             s = m.group(1)
             if s.isdigit() or (m.group(2) == "May" and not m.group("after").strip()):
                 return s
-            reading = self.read_number(s)
-            if reading is None or not 1 <= int(reading) <= 31:
+            readings = [r for r in self.read_numbers(s) if 1 <= int(r) <= 31]
+            if not readings:
                 return s
-            return self._change(s, reading, "day-month", log, allow, m.string[m.end():m.end() + 12])
+            after = readings[0] if len(readings) == 1 else unclear_mark(s)      # "r March": 1 or 2 March
+            return self._change(s, after, "day-month", log, allow, m.string[m.end():m.end() + 12])
         return pattern.sub(repl, text)
 
     # ------------------------------------------------------------ archival
     NUM = r"[0-9A-Za-z~]{1,5}(?: [0-9]{1,3}){0,2}"
     ARCHIVAL = re.compile(
-        rf"\bf\. ?(?P<f>{NUM}) ?[,.] ?(?P<op>[oa]p)[.,] ?(?P<o>{NUM}) ?[,.] ?d\. ?(?P<d>{NUM})"
+        rf"\bf\. ?(?P<f>{NUM}) ?[,.] ?(?P<op>[oa]p)[.,] ?(?P<o>{NUM}) ?[,.] ?d\. ?(?P<d>{NUM})(?= ?[,.;()]| ?$)"
         rf"(?: ?[,.] ?(?P<l>ll|l|11|Il|1l|l1|II|1) ?\. *(?P<lv>[0-9A-Za-z~]{{1,4}}(?: ?- ?[0-9A-Za-z~]{{1,4}})?)"
         r"(?![0-9A-Za-z~]))?")
 
+    def archival_parts(self, m: re.Match) -> tuple[list[str], list[str], list[str]]:
+        """The readings of fond, opis and delo of one reference (each a list: one, several or none)."""
+        def nums(v: str | None, letter: bool = False) -> list[str]:
+            v = (v or "").replace(" ", "")
+            if letter and re.fullmatch(r"[0-9]+[a-e]", v):
+                return [v]                                 # op. 1a: a real letter suffix
+            return [r for r in self.read_numbers(v) if r[:1] != "0"]
+        return nums(m.group("f")), nums(m.group("o"), True), nums(m.group("d"), True)
+
+    def learn_archival(self, text: str) -> None:
+        """Remember every reference read without doubt: evidence for an ambiguous one elsewhere."""
+        known = self.stats.setdefault("references", {})
+        for m in self.ARCHIVAL.finditer(text):
+            f, o, d = self.archival_parts(m)
+            if len(f) == 1 and len(o) == 1 and len(d) == 1:
+                known.setdefault((f[0], d[0]), set()).add(o[0])
+
     def _archival(self, text: str, log: Log, allow: Allow) -> str:
-        def num(s: str | None, allow_letter: bool = False) -> str | None:
-            if s is None:
-                return None
-            s = s.replace(" ", "")
-            suffix = ""
-            if allow_letter and re.fullmatch(r"[0-9]+[a-e]", s):
-                return s                                   # op. 1a: a real letter suffix
-            reading = self.read_number(s)
-            return reading + suffix if reading and reading[:1] != "0" else None
+        known = self.stats.get("references", {})
 
         def repl(m: re.Match) -> str:
-            f, o, d = num(m.group("f")), num(m.group("o"), True), num(m.group("d"), True)
-            if not (f and o and d):
-                return m.group(0)
-            out = f"f. {f}, op. {o}, d. {d}"
+            f, o, d = self.archival_parts(m)
+            if len(f) == 1 and len(d) == 1 and len(o) > 1:
+                attested = [x for x in o if x in known.get((f[0], d[0]), ())]
+                o = attested if len(attested) == 1 and len(known[(f[0], d[0])]) == 1 else o
+            if not (f and o and d) or len(f) > 1:
+                return m.group(0)                          # a part unreadable: left as printed
+            opis = o[0] if len(o) == 1 else unclear_mark(f"{m.group('op')}. {m.group('o')}")
+            delo = d[0] if len(d) == 1 else unclear_mark(f"d. {m.group('d')}")
+            out = f"f. {f[0]}, op. {opis}, d. {delo}"     # "ap. r": op. 1 or op. 2 -> op. [?]
             if m.group("l"):
-                pages = [num(p) for p in re.split(r" ?- ?", m.group("lv"))]
-                if not all(pages) or (len(pages) == 2 and not _range_ok(*pages)):
-                    return m.group(0)
+                pages = [self.read_number(p) for p in re.split(r" ?- ?", m.group("lv"))]
+                if not all(pages) or any(p[:1] == "0" for p in pages) or (
+                        len(pages) == 2 and not _range_ok(*pages)):
+                    out += m.group(0)[m.end("d") - m.start():]    # folios unreadable: left as printed
+                    return self._change(m.group(0), out, "archival", log, allow)
                 ll = "ll" if len(pages) > 1 or m.group("l") in ("ll", "11", "Il", "1l", "l1", "II") else "l"
                 out += f", {ll}. {'-'.join(pages)}"
             return self._change(m.group(0), out, "archival", log, allow)
@@ -314,6 +341,8 @@ class Corrector:
             word = m.group(1)
             if len(word) < 5 or not word[1:].islower() or self._firmly_attested(word):
                 return word
+            if text[max(0, m.start() - 1):m.start()] == "[" or self._near_term(word):
+                return word                                # a Russian gloss, or "istorn" (istorii)
             parts = self._split_parts(word.lower())
             if not parts or (word[:1].isupper() and not self._name_split_ok(word, parts)):
                 return word
@@ -351,11 +380,18 @@ class Corrector:
                 return None                                # "ram rods": the joined form is a word
         return parts
 
+    def _near_term(self, word: str) -> bool:
+        """The word begins like a curated term of about its length ("istorn" ~ istorii)."""
+        if not word.islower():
+            return False
+        return any(t.islower() and t.startswith(word[:5]) and abs(len(t) - len(word)) <= 2 for t in self.lex.curated)
+
     def _cased(self, part: str) -> str:
         """A part that the clean texts always print capitalised is capitalised ("soviet" -> "Soviet")."""
         cap = part.capitalize()
         total = self.lex.corpus.get(part, 0)
-        if cap in self.lex.persons or cap in self.lex.curated or (total and self.lex.cased.get(cap, 0) >= 0.8 * total):
+        if cap in self.lex.persons or cap in self.lex.curated or (
+                total and self.lex.cased.get(cap, 0) >= 0.8 * total and zipf(part) < 4.5):
             return cap
         return part
 
@@ -388,6 +424,8 @@ class Corrector:
                 return m.group(0)
             if self.lex.hyphenated(a, b) or f"{a}-{b}".lower() in self.config.keep:
                 return m.group(0)
+            if b.lower() in ("and", "or", "to") and re.match(r" [A-Za-z]+-[A-Za-z]", text[m.end():m.end() + 30]):
+                return m.group(0)                          # "blue- and white-collar": a suspended hyphen
             if b.lower() in PARTICLES or a.lower() in PARTICLES | {"so"} or b == "i":
                 return m.group(0)                          # "shake-up", "hangers-on", "so-called"
             return self._change(m.group(0), f"{a}\u2014{b}", "dash", log, allow)
@@ -405,6 +443,19 @@ class Corrector:
             log(word, "[?]", "unclear")
             return marked
         return re.sub(r"(?<![\w~'\-])((?:[A-Za-z0-9']*~[A-Za-z0-9'~]*))(?![\w~'\-])", repl, text)
+
+
+def _outside_tokens(text: str, repair) -> str:
+    """Apply ``repair`` to the text between tokens (a [?] mark made by an earlier rule stays as it is)."""
+    if TOKEN_OPEN not in text:
+        return repair(text)
+    out, pos = [], 0
+    for m in TOKEN_RE.finditer(text):
+        out.append(repair(text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(repair(text[pos:]))
+    return "".join(out)
 
 
 def unclear_mark(witness: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from ..clean.lexicon import WORD_RE, Lexicon
+from ..clean.lexicon import Lexicon
 from ..clean.ocr_words import RULES, Config, Corrector
 from ..model import TOKEN_RE, Block, Correction, Edition, Text, plain
 from ..pipeline import BuildError
@@ -99,10 +99,14 @@ def all_blocks(text: Text):
 # ---------------------------------------------------------------- correcting one text
 def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
     spec = text.manifest["ocr"]
-    config = Config(confusions=[(c["printed"], c["reads"]) for c in spec["confusions"]],
-                    digits={d["printed"]: d["reads"] for d in spec["digits"]},
+    digits: dict[str, str] = {}
+    for d in spec["digits"]:
+        digits[d["printed"]] = digits.get(d["printed"], "") + d["reads"]      # "r": "12" (1 or 2)
+    config = Config(confusions=[(c["printed"], c["reads"]) for c in spec["confusions"]], digits=digits,
                     rules=tuple(spec["rules"]) or RULES, keep=frozenset(spec["keep"]))
     corrector = Corrector(lexicon, config)
+    for block in all_blocks(text):
+        corrector.learn_archival(block.plain())
     vetoes = {(v["line"], v["before"]): v for v in spec["veto"]}
     used: set[tuple[int, str]] = set()
     lines = {}
@@ -112,6 +116,7 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
         _correct_block(block, corrector, text, lines, vetoes, used)
     for c in text.report.corrections:
         text.report.count(f"ocr:{c.rule}")
+        text.report.count("ocr:[?] marks", c.after.count("[?]"))
     errors = [f"{text.manifest_path}:{v.line}: veto of {v['before']!r} on line {v['line']} matches no "
               "change; remove it or correct it from corrections.tsv"
               for key, v in vetoes.items() if key not in used]
@@ -132,7 +137,7 @@ def _correct_block(block: Block, corrector: Corrector, text: Text, lines: dict[i
         return True
 
     def log(before: str, after: str, rule: str) -> None:
-        text.report.corrections.append(Correction(text.loc(pending.pop("line")), before, after, rule))
+        text.report.corrections.append(Correction(text.loc(pending.pop("line")), before, plain(after), rule))
 
     if block.rows is not None:
         block.rows = [[_correct_inline(cell, corrector, log, allow) for cell in row] for row in block.rows]
@@ -170,6 +175,8 @@ class _Locator:
         words = before.split()
         if words:
             probes.append(words[0])
+        if "-" in before.strip("-"):
+            probes.append(before[: before.index("-") + 1])            # "place-" at a line end
         head = re.match(r"[A-Za-z~']{6,}", before)
         if head:                                           # a word joined across a line break
             probes += [head.group()[: len(head.group()) // 2], head.group()[-(len(head.group()) // 2):]]
