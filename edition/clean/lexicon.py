@@ -71,6 +71,7 @@ class Lexicon:
         self.english = english
         self._known_cache: dict = {}
         self.bigrams: Counter = Counter()
+        self.proper: set[str] = set()              # always capitalised (curated "proper_names")
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -88,6 +89,7 @@ class Lexicon:
         corpus = {slug: _lower_counts(lines) for slug, lines in clean_texts.items()}
         cased = {slug: _cased_counts(lines) for slug, lines in clean_texts.items()}
         lex = cls(corpus, cased, load_curated(root), load_person_names(root))
+        lex.proper = load_curated(root, ("proper_names",))
         lex.bigrams = _bigrams(line for lines in clean_texts.values() for line in lines)
         return lex
 
@@ -194,13 +196,16 @@ def _cased_counts(lines) -> Counter:
     return out
 
 
-def load_curated(root: str) -> set[str]:
+def load_curated(root: str, groups: tuple[str, ...] = ()) -> set[str]:
+    """The words of texts/lexicon.yml (of the named groups only, if given)."""
     path = Path(root) / LEXICON_PATH
     if not path.is_file():
         return set()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     words: set[str] = set()
-    for group in data.values():
+    for name, group in data.items():
+        if groups and name not in groups:
+            continue
         for w in group or []:
             words.add(str(w))
             for part in re.split(r"[- ]", str(w)):

@@ -390,7 +390,8 @@ class Corrector:
         """A part that the clean texts always print capitalised is capitalised ("soviet" -> "Soviet")."""
         cap = part.capitalize()
         total = self.lex.corpus.get(part, 0)
-        if cap in self.lex.persons or cap in self.lex.curated or (
+        if cap in self.lex.persons and part not in self.lex.curated or cap in self.lex.proper or (
+                cap in self.lex.curated and zipf(part) < 4.0) or (
                 total and self.lex.cased.get(cap, 0) >= 0.8 * total and zipf(part) < 4.5):
             return cap
         return part
