@@ -278,8 +278,19 @@ def _sample(name: str) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def _made(corrected) -> set[tuple]:
-    return {(t.slug, c.loc.line, c.before, c.after) for t in corrected.texts for c in t.report.corrections}
+def _made(corrected) -> dict[tuple, list[int]]:
+    """(text, before, after) -> the witness lines of the changes made."""
+    made: dict[tuple, list[int]] = {}
+    for t in corrected.texts:
+        for c in t.report.corrections:
+            made.setdefault((t.slug, c.before, c.after), []).append(c.loc.line)
+    return made
+
+
+def _is_made(row: dict, made) -> bool:
+    """The change of a sample row is made at (about) its line: a later change of passage boundaries
+    may place a change on a neighbouring line of the same passage."""
+    return any(abs(line - int(row["line"])) <= 20 for line in made.get((row["text"], row["before"], row["after"]), ()))
 
 
 def test_precision_sample_verdicts_still_hold(corrected):
@@ -289,11 +300,10 @@ def test_precision_sample_verdicts_still_hold(corrected):
     assert len(rows) == 300
     made = _made(corrected)
     for row in rows:
-        key = (row["text"], int(row["line"]), row["before"], row["after"])
         if row["verdict"] == "right":
-            assert key in made, row
+            assert _is_made(row, made), row
         elif row["verdict"] == "wrong":
-            assert key not in made, row
+            assert not _is_made(row, made), row
 
 
 def test_development_sample_errors_are_not_made_again(corrected):
@@ -301,4 +311,4 @@ def test_development_sample_errors_are_not_made_again(corrected):
     made = _made(corrected)
     wrong = [r for r in _sample("ocr_precision_dev.tsv") if r["verdict"] == "wrong"]
     assert len(wrong) == 16
-    assert [r for r in wrong if (r["text"], int(r["line"]), r["before"], r["after"]) in made] == []
+    assert [r for r in wrong if _is_made(r, made)] == []
