@@ -276,10 +276,10 @@ class Corrector:
         def repl(m: re.Match) -> str:
             word = m.group(1)
             stem, tail = _split_possessive(word)
-            if len(stem) < 3 or sum(c.isalpha() for c in stem) < 2:
+            if len(stem) < 3:
                 return word
             reading = self.best_reading(stem)
-            if reading is None:
+            if reading is None or sum(c.isalpha() for c in stem) < 2:
                 return word
             if stem[:1] in "l1" and reading[:1] == "i" and self._capital_i(reading, text[:m.start()]):
                 reading = "I" + reading[1:]                # "lzvertiia": a capital I read as l
@@ -339,12 +339,10 @@ class Corrector:
     def _split(self, text: str, log: Log, allow: Allow) -> str:
         def repl(m: re.Match) -> str:
             word = m.group(1)
-            if len(word) < 5 or not word[1:].islower() or self._firmly_attested(word):
-                return word
-            if text[max(0, m.start() - 1):m.start()] == "[" or self._near_term(word):
-                return word                                # a Russian gloss, or "istorn" (istorii)
-            parts = self._split_parts(word.lower())
-            if not parts or (word[:1].isupper() and not self._name_split_ok(word, parts)):
+            if len(word) < 5 or not word[1:].islower() or text[max(0, m.start() - 1):m.start()] == "[":
+                return word                                # short, mixed case, or a Russian gloss
+            parts = self._split_candidate(word)
+            if not parts:
                 return word
             parts = [self._cased(p) for p in parts]
             hyphenated = self.lex.hyphenated(*parts) if len(parts) == 2 else 0
@@ -379,6 +377,18 @@ class Corrector:
             if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS and self.lex.known(a + b):
                 return None                                # "ram rods": the joined form is a word
         return parts
+
+    def _split_candidate(self, word: str) -> list[str] | None:
+        """The words ``word`` is run together from, or None (decided once per distinct word)."""
+        cache = self.stats.setdefault("splits", {})
+        if word not in cache:
+            parts = None
+            if not self._firmly_attested(word) and not self._near_term(word):   # "istorn" (istorii)
+                parts = self._split_parts(word.lower())
+                if parts and word[:1].isupper() and not self._name_split_ok(word, parts):
+                    parts = None
+            cache[word] = parts
+        return list(cache[word]) if cache[word] else None
 
     def _near_term(self, word: str) -> bool:
         """The word begins like a curated term of about its length ("istorn" ~ istorii)."""
