@@ -154,6 +154,17 @@ def cmd_ids(args) -> int:
     return 0
 
 
+def cmd_corrections(args) -> int:
+    from edition.build import load_edition, progress_printer
+    edition = load_edition(args.root, until="correct", progress=progress_printer(), corrections_update=True)
+    for text in edition.texts:
+        if text.manifest["ocr"]["enabled"]:
+            print(f"texts/{text.slug}/corrections.tsv: {len(text.report.corrections)} changes")
+    print("review them with `git diff texts/*/corrections.tsv`, veto single changes in the manifest "
+          "(ocr.veto), then run `ids --update` and commit")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build_edition.py",
@@ -193,6 +204,11 @@ def parser() -> argparse.ArgumentParser:
                    help="list recurring names not in the register and unresolved mentions with file:line")
     n.add_argument("--limit", type=int, default=200, help="how many suggestions to list")
     n.set_defaults(func=cmd_names)
+
+    o = sub.add_parser("corrections", help="OCR corrections: rewrite texts/<slug>/corrections.tsv from the rules")
+    o.add_argument("--update", action="store_true", required=True,
+                   help="write the changes the rules make now, for review")
+    o.set_defaults(func=cmd_corrections)
 
     i = sub.add_parser("ids", help="permanent passage ids: update the ledgers texts/<slug>/passages.tsv")
     i.add_argument("--update", action="store_true", required=True,

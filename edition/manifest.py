@@ -202,6 +202,29 @@ NOTES = Map({
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 
+OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "digits", "day-month",
+             "word", "case-split", "split", "dash", "unclear")
+
+OCR = Map({
+    "enabled": Field(bool, "Correct OCR damage word by word (stage 'correct'); every change is logged in the "
+                     "report and in texts/<slug>/corrections.tsv", default=False),
+    "rules": List(Field(str, "rule", choices=OCR_RULES), "The repairs to make, in this order (default: all)"),
+    "confusions": List(Map({
+        "printed": Field(str, "What the OCR printed (rn, h, r, fi)", required=True),
+        "reads": Field(str, "What it stands for (m, b, s, fr)", required=True),
+    }), "The character-confusion model of this witness: candidate readings of a damaged word"),
+    "digits": List(Map({
+        "printed": Field(str, "A letter the OCR printed for a digit (o, l, I, z, g)", required=True),
+        "reads": Field(str, "The digit", required=True),
+    }), "Letters read for digits inside numbers (years, dates, folio and issue numbers)"),
+    "keep": List(Field(str, "word"), "Words the rules must never change (a rare word that looks damaged)"),
+    "veto": List(Map({
+        "line": Field(int, "Witness line of the change (as in corrections.tsv)", required=True),
+        "before": Field(str, "The text the rule would change (as in corrections.tsv)", required=True),
+        "why": Field(str, "Why the change is wrong", required=True),
+    }), "Single automatic changes an editor rejects; a veto that matches nothing is an error"),
+}, "Word-level OCR correction (stage 'correct')")
+
 MANIFEST = Map({
     "slug": Field(str, "Stable slug of the text; the folder name", required=True),
     "order": Field(int, "Position on the home page", required=True),
@@ -237,6 +260,7 @@ MANIFEST = Map({
     }), "Blocks whose line breaks are kept"),
     "structure": STRUCTURE,
     "notes": NOTES,
+    "ocr": OCR,
     "index_note": Field(str, "Why the printed index is left out (shown on the landing page)"),
 })
 

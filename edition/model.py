@@ -38,6 +38,7 @@ TOKEN_RE = re.compile(f"{TOKEN_OPEN}([a-z/]+):?([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}"
 #   speaker: / /speaker:  the printed speaker label of a turn ("Bukharin:"), kept in the text
 #   stage: / /stage:    a stage direction inside a speech ("(Laughter.)"), kept in the text
 #   attribution: / /attribution:  the attribution of an epigraph with its dash ("-N. I. Yezhov, 1935")
+#   unclear:<reading> / /unclear:  an unrecoverable reading shown as "[?]"; the value is the witness text
 
 
 def token(kind: str, value: str = "") -> str:
@@ -200,6 +201,16 @@ class Emendation:
 
 
 @dataclass
+class Correction:
+    """One automatic OCR correction (stage ``correct``), for the report and corrections.tsv."""
+
+    loc: Loc
+    before: str
+    after: str
+    rule: str
+
+
+@dataclass
 class RawNote:
     """A note's text found by a cleaning stage before the notes stage runs.
 
@@ -226,6 +237,8 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: dict[str, dict] = field(default_factory=dict)   # per unit slug: counts
     ids: dict[str, int] = field(default_factory=dict)
+    corrections: list[Correction] = field(default_factory=list)
+    lexicon: dict[str, float] = field(default_factory=dict)   # words, unknown per 1,000 before/after
 
     def count(self, rule: str, n: int = 1) -> None:
         self.counts[rule] = self.counts.get(rule, 0) + n

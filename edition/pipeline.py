@@ -23,6 +23,7 @@ Order (reader, then transforms, then writer):
     headings    subheadings, Document heads, provenance notes recognised
     rejoin      paragraphs split by a former page break joined again
     notes       markers linked to notes and back
+    correct     word-level OCR correction of body and notes (texts whose manifest asks), logged
     persons     person mentions found and linked to the register
     ids         permanent passage ids from the ledger
 """
@@ -44,6 +45,7 @@ STAGES: list[str] = [
     "headings",
     "rejoin",
     "notes",
+    "correct",
     "persons",
     "ids",
 ]

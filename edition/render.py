@@ -111,6 +111,10 @@ def _token_html(kind: str, value: str, ctx: InlineContext, open_links: list[str]
         return f"</{kind[1:]}>"
     if kind == "br":
         return "<br>"
+    if kind == "unclear":
+        return f'<span class="unclear" title="Unclear; the witness reads: {html.escape(value)}">'
+    if kind == "/unclear":
+        return "</span>"
     return ""
 
 
@@ -150,7 +154,8 @@ def passage_label(pid: str | None) -> str:
 # ---------------------------------------------------------------- pages
 REPORT_SECTIONS = [("witness", "Witness"), ("counts", "Counts"), ("rules", "Corrections by rule"),
                    ("emendations", "Emendations and restorations"), ("notes", "Notes per page"),
-                   ("pages", "Pages"), ("warnings", "Warnings"), ("dropped", "Left out")]
+                   ("pages", "Pages"), ("lexicon", "Words unknown to the lexicon"),
+                   ("corrections", "OCR corrections"), ("warnings", "Warnings"), ("dropped", "Left out")]
 READER_SCRIPT = "assets/reader.js"      # the reader's switch for person links (docs/assets/)
 
 

@@ -1,0 +1,577 @@
+"""Word-level OCR repairs, driven by a lexicon and a confusion model of one witness.
+
+Each repair is a small function over plain text (no tokens) that returns the text with its
+changes made and calls ``log(before, after, rule)`` for each one; ``allow(before, after, rule)``
+lets the caller veto a single change (the manifest's ``ocr.veto``).  The rules:
+
+    gloss-bracket   a bracketed gloss closed by l:       "[razgroml, I"      -> "[razgrom], I"
+    spaced-letters  a word printed letter by letter:     "O r ~ h u r o"     -> "Orgburo"
+    broken-hyphen   a hyphen inside a word:              "RAB-OCHAYA"        -> "RABOCHAYA"
+    digits          letters read for digits in numbers:  "1,0o6,030", "26O"  -> "1,006,030", "260"
+    day-month       a day before a month:                "on I January"      -> "on 1 January"
+    archival        an archival reference:               "f. 17, ap. r, d. 573 , l .  23" -> "f. 17, op. 1, d. 573, l. 23"
+    word            one confusion-model reading:         "memhers", "fiom"   -> "members", "from"
+    case-split      an acronym glued to a word:          "USSRand"           -> "USSR and"
+    split           words run together:                  "tookallmeasures"   -> "took all measures"
+    dash            an em dash printed as a hyphen:      "established-that is" -> "established—that is"
+    unclear         a tilde-damaged word that no rule can read: "dictor~" -> "[?]" (witness reading kept)
+
+A word is changed only if it is not itself attested and exactly one reading is clearly best.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+from ..manifest import OCR_RULES as RULES
+from ..model import TOKEN_OPEN, TOKEN_RE, token
+from .lexicon import Lexicon, zipf
+
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+FUNCTION_WORDS = frozenset("""the a an that to which who whom whose and but or nor is was were are be been
+    as if of in for with by on at from this these those it he she they we i you not than then there
+    what when where while his her their its our your my up us me do go so no""".split())
+SPLIT_WORDS = FUNCTION_WORDS | {"all", "one", "two", "three", "any", "more", "most", "some", "such", "also",
+                                 "be", "been", "have", "has", "had", "will", "would", "can", "could", "must",
+                                 "should", "did", "does"}
+PARTICLES = frozenset("up on off out down over in by all".split())   # second parts of compounds
+PREFIXES = ("anti", "counter", "ultra", "semi", "pseudo", "quasi", "inter", "intra", "super", "sub", "over",
+            "under", "non", "mid", "pre", "post", "re", "co", "un")
+SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "ist", "ists", "ism", "isms", "ian",
+            "ians", "ite", "ites", "ization", "ize", "ized", "ship", "hood", "less", "al")
+NOT_PARTS = frozenset("ness ist ists ism ian ite ites ny ed ing er ers ly al ic ical ization ize re anti ultra "
+                      "mid co un non pre post sub super semi s es st nov sky".split())
+
+
+@dataclass
+class Config:
+    """One witness's confusion model and the repairs it allows (from its manifest)."""
+
+    confusions: list[tuple[str, str]]                   # (printed, reads)
+    digits: dict[str, str]                              # printed letter -> digit it stands for
+    rules: tuple[str, ...] = RULES
+    max_edits: int = 2
+    keep: frozenset = frozenset()                       # words never changed (manifest)
+
+
+Log = Callable[[str, str, str], None]
+Allow = Callable[[str, str, str], bool]
+
+
+def _always(before: str, after: str, rule: str, following: str = "") -> bool:
+    return True
+
+
+def _allowed(allow, before: str, after: str, rule: str, following: str) -> bool:
+    """Ask ``allow``, giving it the text after the change when it takes it (to place short changes)."""
+    try:
+        return allow(before, after, rule, following)
+    except TypeError:
+        return allow(before, after, rule)
+
+
+@dataclass
+class Corrector:
+    lex: Lexicon
+    config: Config
+    stats: dict = field(default_factory=dict)
+
+    def correct(self, text: str, log: Log, allow: Allow = _always) -> str:
+        """Apply every enabled repair to one piece of plain text."""
+        for rule in self.config.rules:
+            repair = getattr(self, "_" + rule.replace("-", "_"))
+            text = _outside_tokens(text, lambda part: repair(part, log, allow))
+        return text
+
+    def _change(self, before: str, after: str, rule: str, log: Log, allow: Allow, following: str = "") -> str:
+        if before == after or not _allowed(allow, before, after, rule, following):
+            return before
+        log(before, after, rule)
+        return after
+
+    # ------------------------------------------------------------ gloss-bracket
+    GLOSS = re.compile(r"\[(?P<body>[A-Za-z'][^\[\]\n]{0,60}?)(?=$|\[|\])")
+
+    def _gloss_bracket(self, text: str, log: Log, allow: Allow) -> str:
+        """``[razgroml`` -> ``[razgrom]``: close an unclosed bracket at the word whose final l is the ]."""
+        out, pos = [], 0
+        for m in re.finditer(r"\[", text):
+            start = m.end()
+            close = text.find("]", start)
+            nxt = text.find("[", start)
+            if close != -1 and (nxt == -1 or close < nxt):
+                continue                                   # the bracket is closed
+            end = self._gloss_end(text, start, nxt if nxt != -1 else len(text))
+            if end is None or end < pos:
+                continue
+            before = text[m.start():end]
+            after = before[:-1] + "]"
+            if self._change(before, after, "gloss-bracket", log, allow) == after:
+                out.append(text[pos:m.start()] + after)
+                pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def _gloss_end(self, text: str, start: int, limit: int) -> int | None:
+        for i, w in enumerate(re.finditer(r"[A-Za-z'()]+", text[start:limit])):
+            if i >= 5:
+                return None
+            word = w.group()
+            if len(word) < 2 or not word.endswith("l") or not (word[-2].isalpha() or word[-2] == "'"):
+                continue
+            end = start + w.end()
+            follows = text[end:end + 1]
+            if follows and follows.isalnum():
+                continue
+            if not self.lex.known(word) or (follows and follows in ".,;:)!?\"'"):
+                if word[:-1] and (self.lex.known(word[:-1]) or not self.lex.known(word)):
+                    return end
+        return None
+
+    # ------------------------------------------------------------ spaced-letters
+    SPACED = re.compile(r"(?<![\w~.])((?:[A-Za-z~] ){2,}[A-Za-z~])(?![\w~])")
+
+    def _spaced_letters(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            joined = m.group(1).replace(" ", "")
+            if "~" not in joined and (self.lex.known(joined) and self.lex.score(joined) >= 3.0 or
+                                      self.lex.name_known(joined)) and len(joined) >= 4:
+                return self._change(m.group(1), joined, "spaced-letters", log, allow)
+            reading = self.best_reading(joined) if len(joined) >= 4 else None
+            if reading and reading.islower():
+                reading = self._cased(reading)             # "~ e d v e d e v" -> "Medvedev"
+            if reading:
+                return self._change(m.group(1), reading, "spaced-letters", log, allow)
+            return m.group(0)
+        return self.SPACED.sub(repl, text)
+
+    # ------------------------------------------------------------ broken-hyphen
+    HYPHENED = re.compile(r"(?<![\w-])([A-Za-z]{2,})-([A-Za-z]{2,})(?![\w-])")
+
+    def _broken_hyphen(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            a, b = m.group(1), m.group(2)
+            joined = a + b
+            if self.lex.hyphenated(a, b) or (self.lex.known(a) and self.lex.known(b)):
+                return m.group(0)
+            if not (self.lex.candidate_ok(joined) if joined[:1].isupper() else self.lex.known(joined)):
+                return m.group(0)
+            return self._change(m.group(0), joined, "broken-hyphen", log, allow)
+        return self.HYPHENED.sub(repl, text)
+
+    # ------------------------------------------------------------ digits
+    def _digit_class(self) -> str:
+        return "".join(re.escape(c) for c in sorted(self.config.digits))
+
+    def read_number(self, s: str) -> str | None:
+        """The one number a printed number stands for, or None (unreadable, or more than one reading)."""
+        readings = self.read_numbers(s)
+        return readings[0] if len(readings) == 1 else None
+
+    def read_numbers(self, s: str) -> list[str]:
+        """Every number a printed number can stand for (``r`` may be 1 or 2 in this witness)."""
+        out = [""]
+        for ch in s:
+            options = ch if ch.isdigit() else self.config.digits.get(ch)
+            if not options:
+                return []
+            out = [o + d for o in out for d in options]
+        return out
+
+    def _digits(self, text: str, log: Log, allow: Allow) -> str:
+        cls = self._digit_class()
+        pattern = re.compile(rf"(?<![\w~'])(?=[0-9{cls}]*[0-9])(?=[0-9{cls}]*[{cls}])([0-9{cls}]{{2,}})(?![\w~])")
+
+        def repl(m: re.Match) -> str:
+            s = m.group(1)
+            inside = re.search(r"[0-9],$", text[:m.start()]) is not None      # "1,0o6,030"
+            digits = sum(c.isdigit() for c in s)
+            if digits * 2 < len(s) and len(s) > 2:
+                return s                                   # mostly letters: a word, not a number
+            if re.fullmatch(r"[0-9]{4}[A-Za-z]", s):
+                return s                                   # "1941g." (goda), "1932I" (a bracket): a year and more
+
+            def plausible(r: str) -> bool:
+                if inside:
+                    return len(r) == 3
+                return not ((len(r) == 4 and not "1800" <= r <= "1999") or r[0] == "0")
+            readings = [r for r in self.read_numbers(s) if plausible(r)]
+            if not readings:
+                return s
+            after = readings[0] if len(readings) == 1 else unclear_mark(s)      # "r6": 16 or 26
+            return self._change(s, after, "digits", log, allow, m.string[m.end():m.end() + 12])
+        return pattern.sub(repl, text)
+
+    # ------------------------------------------------------------ day-month
+    def _day_month(self, text: str, log: Log, allow: Allow) -> str:
+        cls = self._digit_class()
+        pattern = re.compile(rf"(?<![\w~'.])([0-9{cls}]{{1,2}})(?= ({'|'.join(MONTHS)})\b(?P<after> ?[,0-9]?))")
+
+        def repl(m: re.Match) -> str:
+            s = m.group(1)
+            if s.isdigit() or (m.group(2) == "May" and not m.group("after").strip()):
+                return s
+            readings = [r for r in self.read_numbers(s) if 1 <= int(r) <= 31]
+            if not readings:
+                return s
+            after = readings[0] if len(readings) == 1 else unclear_mark(s)      # "r March": 1 or 2 March
+            return self._change(s, after, "day-month", log, allow, m.string[m.end():m.end() + 12])
+        return pattern.sub(repl, text)
+
+    # ------------------------------------------------------------ archival
+    NUM = r"[0-9A-Za-z~]{1,5}(?: [0-9]{1,3}){0,2}"
+    ARCHIVAL = re.compile(
+        rf"\bf\. ?(?P<f>{NUM}) ?[,.] ?(?P<op>[oa]p)[.,] ?(?P<o>{NUM}) ?[,.] ?d\. ?(?P<d>{NUM})(?= ?[,.;()]| ?$)"
+        rf"(?: ?[,.] ?(?P<l>ll|l|11|Il|1l|l1|II|1) ?\. *(?P<lv>[0-9A-Za-z~]{{1,4}}(?: ?- ?[0-9A-Za-z~]{{1,4}})?)"
+        r"(?![0-9A-Za-z~]))?")
+
+    def archival_parts(self, m: re.Match) -> tuple[list[str], list[str], list[str]]:
+        """The readings of fond, opis and delo of one reference (each a list: one, several or none)."""
+        def nums(v: str | None, letter: bool = False) -> list[str]:
+            v = (v or "").replace(" ", "")
+            if letter and re.fullmatch(r"[0-9]+[a-e]", v):
+                return [v]                                 # op. 1a: a real letter suffix
+            return [r for r in self.read_numbers(v) if r[:1] != "0"]
+        return nums(m.group("f")), nums(m.group("o"), True), nums(m.group("d"), True)
+
+    def learn_archival(self, text: str) -> None:
+        """Remember every reference read without doubt: evidence for an ambiguous one elsewhere."""
+        known = self.stats.setdefault("references", {})
+        for m in self.ARCHIVAL.finditer(text):
+            f, o, d = self.archival_parts(m)
+            if len(f) == 1 and len(o) == 1 and len(d) == 1:
+                known.setdefault((f[0], d[0]), set()).add(o[0])
+
+    def _archival(self, text: str, log: Log, allow: Allow) -> str:
+        known = self.stats.get("references", {})
+
+        def repl(m: re.Match) -> str:
+            f, o, d = self.archival_parts(m)
+            if len(f) == 1 and len(d) == 1 and len(o) > 1:
+                attested = [x for x in o if x in known.get((f[0], d[0]), ())]
+                o = attested if len(attested) == 1 and len(known[(f[0], d[0])]) == 1 else o
+            if not (f and o and d) or len(f) > 1:
+                return m.group(0)                          # a part unreadable: left as printed
+            opis = o[0] if len(o) == 1 else unclear_mark(f"{m.group('op')}. {m.group('o')}")
+            delo = d[0] if len(d) == 1 else unclear_mark(f"d. {m.group('d')}")
+            out = f"f. {f[0]}, op. {opis}, d. {delo}"     # "ap. r": op. 1 or op. 2 -> op. [?]
+            if m.group("l"):
+                pages = [self.read_number(p) for p in re.split(r" ?- ?", m.group("lv"))]
+                if not all(pages) or any(p[:1] == "0" for p in pages) or (
+                        len(pages) == 2 and not _range_ok(*pages)):
+                    out += m.group(0)[m.end("d") - m.start():]    # folios unreadable: left as printed
+                    return self._change(m.group(0), out, "archival", log, allow)
+                ll = "ll" if len(pages) > 1 or m.group("l") in ("ll", "11", "Il", "1l", "l1", "II") else "l"
+                out += f", {ll}. {'-'.join(pages)}"
+            return self._change(m.group(0), out, "archival", log, allow)
+        return self.ARCHIVAL.sub(repl, text)
+
+    # ------------------------------------------------------------ word
+    WORD = re.compile(r"(?<![\w~'])([A-Za-z~][A-Za-z0-9~]*(?:'[A-Za-z]*)?)(?![\w~])")
+
+    def _word(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            word = m.group(1)
+            stem, tail = _split_possessive(word)
+            if len(stem) < 3:
+                return word
+            reading = self.best_reading(stem)
+            if reading is None or sum(c.isalpha() for c in stem) < 2:
+                return word
+            if stem[:1] in "l1" and reading[:1] == "i" and self._capital_i(reading, text[:m.start()]):
+                reading = "I" + reading[1:]                # "lzvertiia": a capital I read as l
+            if re.search(r"[a-z][A-Z]", reading) and not re.search(r"[a-z][A-Z]", stem):
+                return word                                # "blU": no word looks like that
+            if _in_compound(text, m.start(), m.end()) and self.lex.score(reading) < 3.8:
+                return word                                # "red-tapists": a rare part of a compound
+            if stem[:1].isupper() and _vowels_only(stem, reading):
+                return word                                # a/o in a name: a transliteration, not damage
+            if reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem):
+                return word                                # "donot": words run together, not a misreading
+            return self._change(word, reading + tail, "word", log, allow, m.string[m.end():m.end() + 12])
+        return self.WORD.sub(repl, text)
+
+    def _capital_i(self, reading: str, before: str) -> bool:
+        """Was the l of "lzvertiia" a capital I?  Yes for a name or title word, or after a sentence end."""
+        if re.search(r"(^|[.!?:]\s*|\n)$", before.rstrip(" ")) or not before.strip():
+            return True
+        return self.lex.name_known(reading.capitalize()) and zipf(reading) < 3.5
+
+    def attested(self, word: str) -> bool:
+        """The word, or the word less an English prefix or suffix, is in the lexicon."""
+        if word in self.config.keep or word.lower() in self.config.keep:
+            return True
+        if word[:1].isupper() and not word.isupper():
+            if self.lex.known(word) or self.lex.name_known(word):
+                return True
+        elif self.lex.known(word):
+            return True
+        lower = word.lower()
+        for p in PREFIXES:
+            if lower.startswith(p) and len(lower) - len(p) >= 4 and self.lex.known(lower[len(p):]):
+                return True
+        for sfx in SUFFIXES:
+            if lower.endswith(sfx) and len(lower) - len(sfx) >= 4 and self.lex.known(lower[:-len(sfx)]):
+                return True
+        return False
+
+    def best_reading(self, word: str) -> str | None:
+        """The one clearly best reading of a damaged word under the confusion model, or None."""
+        cache = self.stats.setdefault("readings", {})
+        if word not in cache:
+            cache[word] = None if self.attested(word) or (word.isupper() and len(word) <= 4 and "~" not in word) \
+                else _best_reading(self, word)
+        return cache[word]
+
+    # ------------------------------------------------------------ case-split
+    def _case_split(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            head, tail = m.group(1), m.group(2)
+            if not (self.lex.name_known(head) and self.lex.known(tail) and self.lex.score(tail) >= 3.0):
+                return m.group(0)
+            return self._change(m.group(0), f"{head} {tail}", "case-split", log, allow)
+        return re.sub(r"(?<![\w~])([A-Z]{2,}(?:\([a-z]\))?)([a-z]{2,})(?![\w~])", repl, text)
+
+    # ------------------------------------------------------------ split
+    def _split(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            word = m.group(1)
+            if len(word) < 5 or not word[1:].islower() or text[max(0, m.start() - 1):m.start()] == "[":
+                return word                                # short, mixed case, or a Russian gloss
+            parts = self._split_candidate(word)
+            if not parts:
+                return word
+            parts = [self._cased(p) for p in parts]
+            hyphenated = self.lex.hyphenated(*parts) if len(parts) == 2 else 0
+            if hyphenated and hyphenated >= self.lex.bigrams.get(tuple(p.lower() for p in parts), 0):
+                return self._change(word, "-".join(parts), "split", log, allow)      # "fiveyear" -> "five-year"
+            if word[:1].isupper():
+                parts[0] = parts[0][:1].upper() + parts[0][1:]
+            return self._change(word, " ".join(parts), "split", log, allow)
+        return re.sub(r"(?<![\w~'\-])([A-Za-z]+)(?![\w~'\-])", repl, text)
+
+    def _split_parts(self, lower: str) -> list[str] | None:
+        """Common words that ``lower`` is made of (symspellpy), or None.
+
+        Conservative: every part is a common word, a part of one or two letters is a function word
+        (never two such in a row), and unless one part is a function word all parts are very common.
+        """
+        parts = segment(lower)
+        if parts is None or not 2 <= len(parts) <= 6:
+            return None
+        scores = [self.lex.score(p) for p in parts]
+        for i, (p, score) in enumerate(zip(parts, scores)):
+            if p in NOT_PARTS or not self.lex.known(p) or score < 3.0:
+                return None
+            if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (i and len(parts[i - 1]) <= 2)):
+                return None
+            if len(p) == 3 and score < 4.5 and p not in FUNCTION_WORDS:
+                return None
+        if not any(p in SPLIT_WORDS for p in parts) and not all(
+                self.lex.bigrams.get(pair) or self.lex.hyphenated(*pair) for pair in zip(parts, parts[1:])):
+            return None                                    # two content words: the clean texts must have them
+        for a, b in zip(parts, parts[1:]):
+            if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS and self.lex.known(a + b):
+                return None                                # "ram rods": the joined form is a word
+        return parts
+
+    def _split_candidate(self, word: str) -> list[str] | None:
+        """The words ``word`` is run together from, or None (decided once per distinct word)."""
+        cache = self.stats.setdefault("splits", {})
+        if word not in cache:
+            parts = None
+            if not self._firmly_attested(word) and not self._near_term(word):   # "istorn" (istorii)
+                parts = self._split_parts(word.lower())
+                if parts and word[:1].isupper() and not self._name_split_ok(word, parts):
+                    parts = None
+            cache[word] = parts
+        return list(cache[word]) if cache[word] else None
+
+    def _near_term(self, word: str) -> bool:
+        """The word begins like a curated term of about its length ("istorn" ~ istorii)."""
+        if not word.islower():
+            return False
+        return any(t.islower() and t.startswith(word[:5]) and abs(len(t) - len(word)) <= 2 for t in self.lex.curated)
+
+    def _cased(self, part: str) -> str:
+        """A part that the clean texts always print capitalised is capitalised ("soviet" -> "Soviet")."""
+        cap = part.capitalize()
+        total = self.lex.corpus.get(part, 0)
+        if cap in self.lex.persons and part not in self.lex.curated or cap in self.lex.proper or (
+                cap in self.lex.curated and zipf(part) < 4.0) or (
+                total and self.lex.cased.get(cap, 0) >= 0.8 * total and zipf(part) < 4.5):
+            return cap
+        return part
+
+    def _firmly_attested(self, word: str) -> bool:
+        """Attested by more than a rare entry of the English list ("ofthe" is a web typo, zipf 2)."""
+        if not self.attested(word):
+            return False
+        if re.fullmatch(r"[a-z]{1,5}the", word) and word[:-3] in FUNCTION_WORDS:
+            return False                                   # "ofthe", "tothe": never words
+        return True
+
+    def _name_split_ok(self, word: str, parts: list[str]) -> bool:
+        """A capitalised word splits only into a function word and a common word
+        ("Councilof", "Youmust"), never a name that happens to contain words ("Minin", "Shotman")."""
+        if len(parts) != 2:
+            return False
+        first, second = parts
+        if second in FUNCTION_WORDS and len(second) >= 2:
+            return self.lex.cased.get(first.capitalize(), 0) >= 5 and self.lex.score(first) >= 4.0
+        return first in FUNCTION_WORDS and first != "a" and self.lex.score(second) >= 4.0
+
+    # ------------------------------------------------------------ dash
+    DASH = re.compile(r"(?<![\w-])([A-Za-z']+)-([A-Za-z']+)(?![\w-])")
+
+    def _dash(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            a, b = m.group(1), m.group(2)
+            if not (b.lower() in FUNCTION_WORDS and b[:1].islower() or
+                    a.lower() in FUNCTION_WORDS and a[:1].islower() and len(a) > 1):
+                return m.group(0)
+            if self.lex.hyphenated(a, b) or f"{a}-{b}".lower() in self.config.keep:
+                return m.group(0)
+            if b.lower() in ("and", "or", "to") and re.match(r" [A-Za-z]+-[A-Za-z]", text[m.end():m.end() + 30]):
+                return m.group(0)                          # "blue- and white-collar": a suspended hyphen
+            if b.lower() in PARTICLES or a.lower() in PARTICLES | {"so"} or b == "i":
+                return m.group(0)                          # "shake-up", "hangers-on", "so-called"
+            return self._change(m.group(0), f"{a}\u2014{b}", "dash", log, allow)
+        return self.DASH.sub(repl, text)
+
+    # ------------------------------------------------------------ unclear
+    def _unclear(self, text: str, log: Log, allow: Allow) -> str:
+        def repl(m: re.Match) -> str:
+            word = m.group(1)
+            if sum(c.isalpha() for c in word) < 2 or len(word) > 14:
+                return word                                # a long run of glued words: left as printed
+            marked = unclear_mark(word)
+            if not allow(word, "[?]", "unclear"):
+                return word
+            log(word, "[?]", "unclear")
+            return marked
+        return re.sub(r"(?<![\w~'\-])((?:[A-Za-z0-9']*~[A-Za-z0-9'~]*))(?![\w~'\-])", repl, text)
+
+
+def _outside_tokens(text: str, repair) -> str:
+    """Apply ``repair`` to the text between tokens (a [?] mark made by an earlier rule stays as it is)."""
+    if TOKEN_OPEN not in text:
+        return repair(text)
+    out, pos = [], 0
+    for m in TOKEN_RE.finditer(text):
+        out.append(repair(text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(repair(text[pos:]))
+    return "".join(out)
+
+
+def unclear_mark(witness: str) -> str:
+    """The visible ``[?]`` for an unrecoverable reading, carrying the witness reading."""
+    return token("unclear", witness) + "[?]" + token("/unclear")
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """The word is part of a hyphenated compound ("red-tapists"), not beside a dash ("memhers-both")."""
+    before = re.search(r"([A-Za-z']+)-$", text[max(0, start - 30):start])
+    after = re.match(r"-([A-Za-z']+)", text[end:end + 30])
+    return bool(before and before.group(1).islower() and before.group(1) not in FUNCTION_WORDS or
+                after and after.group(1).islower() and after.group(1) not in FUNCTION_WORDS | {"both", "even"})
+
+
+def _range_ok(first: str, last: str) -> bool:
+    """``27-29`` and ``155-57`` are ranges; ``50-15`` is a misreading."""
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return int(last) >= int(first)
+
+
+def _vowels_only(before: str, after: str) -> bool:
+    """The reading differs from the word only in a and o (transliteration varies there)."""
+    return len(before) == len(after) and all(x == y or {x.lower(), y.lower()} == {"a", "o"}
+                                             for x, y in zip(before, after))
+
+
+def _stem_of(word: str) -> str:
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _split_possessive(word: str) -> tuple[str, str]:
+    if word.endswith("'s") and len(word) > 4:
+        return word[:-2], "'s"
+    return word, ""
+
+
+def _variants(word: str, config: Config, edits: int) -> dict[str, int]:
+    """Every string the confusion model can read ``word`` as, with the number of confusions used."""
+    out: dict[str, int] = {}
+    table = config.confusions
+
+    def walk(i: int, built: str, used: int) -> None:
+        if i == len(word):
+            if used and (built not in out or out[built] > used):
+                out[built] = used
+            return
+        walk(i + 1, built + word[i], used)
+        if used >= edits:
+            return
+        if word[i] == "~":
+            for ch in "abcdefghijklmnopqrstuvwxyz":
+                walk(i + 1, built + (ch.upper() if i == 0 and word[1:2].isupper() else ch), used + 1)
+            walk(i + 1, built, used + 1)
+            return
+        for printed, reads in table:
+            if word.startswith(printed, i) and not (i == 0 and printed == "I" and reads == "l"):
+                walk(i + len(printed), built + reads, used + 1)
+    walk(0, "", 0)
+    return out
+
+
+def _best_reading(corrector: Corrector, word: str) -> str | None:
+    lex = corrector.lex
+    if word.count("~") >= 2 and len(word) < 8:
+        return None                                        # "P~l~er": too little is left to read
+    edits = corrector.config.max_edits if len(word) >= 6 or "~" in word else 1
+    found: dict[int, list[str]] = {}
+    for cand, cost in _variants(word, corrector.config, edits).items():
+        if "~" in cand or len(cand) < 2 or not lex.plausible(_stem_of(cand)) or not lex.candidate_ok(cand):
+            continue
+        if cand.islower() and corrector._split_parts(cand):
+            continue                                       # "ofthe": words run together, not a reading
+        if not lex.attested_in_corpus(cand) and lex.score(cand) < (3.5 if len(cand) <= 4 or cost > 1 else 3.0):
+            continue                                       # a rare English word needs other evidence
+        found.setdefault(cost, []).append(cand)
+    if not found:
+        return None
+    best_cost = min(found)
+    group = sorted(found[best_cost], key=lambda c: -lex.score(c))
+    if len(group) > 1 and lex.score(group[0]) - lex.score(group[1]) < 1.0:
+        return None
+    return group[0]
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import importlib.resources
+
+    from symspellpy import SymSpell
+    sym = SymSpell(max_dictionary_edit_distance=0, prefix_length=7)
+    path = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    sym.load_dictionary(str(path), term_index=0, count_index=1)
+    return sym
+
+
+def segment(word: str) -> list[str] | None:
+    """Split a run-together lowercase word with symspellpy's word segmentation (no spelling changes)."""
+    result = _segmenter().word_segmentation(word, max_edit_distance=0)
+    parts = result.corrected_string.split()
+    if "".join(parts) != word:
+        return None
+    return parts
+
+
+def english_zipf(word: str) -> float:
+    return zipf(word)

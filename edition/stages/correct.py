@@ -1,0 +1,218 @@
+"""Stage ``correct``: word-level OCR correction of body and notes, for texts that ask for it.
+
+Runs after ``notes`` (so body and notes are both there) and before ``persons`` (so names are
+matched in the corrected text).  Only the text between tokens is touched; tokens are never
+altered.  The repairs (``edition.clean.ocr_words``) use a lexicon assembled from evidence
+(``edition.clean.lexicon``) and the witness's confusion model from its manifest (``ocr``).
+
+Every change is logged with its witness line in the report and must agree with the reviewed
+file ``texts/<slug>/corrections.tsv`` (``build_edition.py corrections --update`` rewrites it);
+an editor vetoes one change by listing its line and text under ``ocr.veto``.  For every text the
+report gives the words unknown to the lexicon per 1,000 words, before and after (a text's own
+words never count as evidence for itself).
+
+    "certain memhers of the party"   ->  "certain members of the party"      (word)
+    "destruction [razgroml, I"       ->  "destruction [razgrom], I"          (gloss-bracket)
+    "RTsKhIDNI, f. 17, ap. r, d. 573 , l .  23." -> "RTsKhIDNI, f. 17, op. 1, d. 573, l. 23."  (archival)
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from ..clean.lexicon import Lexicon
+from ..clean.ocr_words import RULES, Config, Corrector
+from ..model import TOKEN_RE, Block, Correction, Edition, Text, plain
+from ..pipeline import BuildError
+
+TSV_NAME = "corrections.tsv"
+TSV_HEADER = "line\tbefore\tafter\trule"
+
+
+def run(edition: Edition) -> None:
+    lexicon = edition_lexicon(edition.root)
+    errors: list[str] = []
+    for text in edition.texts:
+        text.report.lexicon["words"], text.report.lexicon["unknown_before"] = unknown_rate(text, lexicon)
+        if text.manifest["ocr"]["enabled"]:
+            errors.extend(_correct_text(text, lexicon, edition))
+        text.report.lexicon["unknown_after"] = unknown_rate(text, lexicon)[1]
+    if errors:
+        raise BuildError(errors, hint="review the changes, then run `python build_edition.py corrections "
+                         "--update` and commit texts/<slug>/corrections.tsv (or veto a change in the manifest)")
+
+
+# ---------------------------------------------------------------- lexicon
+_LEXICONS: dict[tuple, Lexicon] = {}
+
+
+def edition_lexicon(root: str) -> Lexicon:
+    """The lexicon from the witnesses of every text *not* corrected, read from disk (so building one
+    text alone gives the same corrections), plus word lists, register and curated list."""
+    clean: dict[str, list[str]] = {}
+    stamp = []
+    for manifest in sorted(Path(root, "texts").glob("*/edition.yml")):
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        if (data.get("ocr") or {}).get("enabled"):
+            continue
+        source = manifest.parent / ((data.get("source") or {}).get("file") or "source.txt")
+        if source.is_file():
+            clean[manifest.parent.name] = source.read_text(encoding="utf-8").split("\n")
+            stamp.append((manifest.parent.name, source.stat().st_mtime_ns, source.stat().st_size))
+    for extra in ("texts/lexicon.yml", "texts/persons.yml"):
+        path = Path(root, extra)
+        if path.is_file():
+            stamp.append((extra, path.stat().st_mtime_ns, path.stat().st_size))
+    key = (str(root), tuple(stamp))
+    if key not in _LEXICONS:
+        _LEXICONS.clear()
+        _LEXICONS[key] = Lexicon.for_edition(root, clean)
+    return _LEXICONS[key]
+
+
+def unknown_rate(text: Text, lexicon: Lexicon) -> tuple[int, float]:
+    """(words, words unknown to the lexicon per 1,000), the text's own words left out of the evidence."""
+    words = unknown = 0
+    for block in all_blocks(text):
+        for w in re.findall(r"[A-Za-z~][A-Za-z~']*", block.plain()):
+            w = w.strip("'")
+            if not w:
+                continue
+            words += 1
+            if "~" in w or not lexicon.known(w, exclude=text.slug):
+                unknown += 1
+    return words, round(1000 * unknown / words, 2) if words else 0.0
+
+
+def all_blocks(text: Text):
+    for unit in text.units:
+        if unit.drop:
+            continue
+        yield from unit.blocks
+        for note in unit.notes:
+            yield from note.blocks
+
+
+# ---------------------------------------------------------------- correcting one text
+def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
+    spec = text.manifest["ocr"]
+    digits: dict[str, str] = {}
+    for d in spec["digits"]:
+        digits[d["printed"]] = digits.get(d["printed"], "") + d["reads"]      # "r": "12" (1 or 2)
+    config = Config(confusions=[(c["printed"], c["reads"]) for c in spec["confusions"]], digits=digits,
+                    rules=tuple(spec["rules"]) or RULES, keep=frozenset(spec["keep"]))
+    corrector = Corrector(lexicon, config)
+    for block in all_blocks(text):
+        corrector.learn_archival(block.plain())
+    vetoes = {(v["line"], v["before"]): v for v in spec["veto"]}
+    used: set[tuple[int, str]] = set()
+    lines = {}
+    for line in text.lines:
+        lines.setdefault(line.no, line.text)
+    for block in all_blocks(text):
+        _correct_block(block, corrector, text, lines, vetoes, used)
+    for c in text.report.corrections:
+        text.report.count(f"ocr:{c.rule}")
+        text.report.count("ocr:[?] marks", c.after.count("[?]"))
+    errors = [f"{text.manifest_path}:{v.line}: veto of {v['before']!r} on line {v['line']} matches no "
+              "change; remove it or correct it from corrections.tsv"
+              for key, v in vetoes.items() if key not in used]
+    return errors + _check_tsv(text, edition)
+
+
+def _correct_block(block: Block, corrector: Corrector, text: Text, lines: dict[int, str],
+                   vetoes: dict, used: set) -> None:
+    locate = _Locator(block, lines)
+    pending: dict = {}
+
+    def allow(before: str, after: str, rule: str, following: str = "") -> bool:
+        line = locate(before, following)
+        if (line, before) in vetoes:
+            used.add((line, before))
+            return False
+        pending["line"] = line
+        return True
+
+    def log(before: str, after: str, rule: str) -> None:
+        text.report.corrections.append(Correction(text.loc(pending.pop("line")), before, plain(after), rule))
+
+    if block.rows is not None:
+        block.rows = [[_correct_inline(cell, corrector, log, allow) for cell in row] for row in block.rows]
+    else:
+        block.text = _correct_inline(block.text, corrector, log, allow)
+
+
+def _correct_inline(text: str, corrector: Corrector, log, allow) -> str:
+    """Correct the text between tokens; the tokens themselves are kept as they are."""
+    out, pos = [], 0
+    for m in TOKEN_RE.finditer(text):
+        out.append(corrector.correct(text[pos:m.start()], log, allow))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(corrector.correct(text[pos:], log, allow))
+    return "".join(out)
+
+
+class _Locator:
+    """Finds the witness line a change comes from, in the block's line range (in order of use)."""
+
+    def __init__(self, block: Block, lines: dict[int, str]):
+        first = block.loc.line
+        last = max(block.line_end or first, first)
+        self.range = [(n, lines.get(n, "")) for n in range(first, last + 1)]
+        self.uses: Counter = Counter()
+        self.first = first
+
+    def __call__(self, before: str, following: str = "") -> int:
+        """The first line (not yet used for this text) holding ``before``, best with what follows it."""
+        probes = []
+        if following.strip():
+            probes.append(before + following[:12].split("\n")[0])
+        probes.append(before)
+        words = before.split()
+        if words:
+            probes.append(words[0])
+        if "-" in before.strip("-"):
+            probes.append(before[: before.index("-") + 1])            # "place-" at a line end
+        head = re.match(r"[A-Za-z~']{6,}", before)
+        if head:                                           # a word joined across a line break
+            probes += [head.group()[: len(head.group()) // 2], head.group()[-(len(head.group()) // 2):]]
+        for probe in probes:
+            for no, line in self.range:
+                if line.count(probe) > self.uses[(no, probe)]:
+                    self.uses[(no, probe)] += 1
+                    return no
+        return self.first
+
+
+# ---------------------------------------------------------------- corrections.tsv
+def tsv_lines(text: Text) -> list[str]:
+    def cell(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return [TSV_HEADER] + [f"{c.loc.line}\t{cell(c.before)}\t{cell(c.after)}\t{c.rule}"
+                           for c in text.report.corrections]
+
+
+def _check_tsv(text: Text, edition: Edition) -> list[str]:
+    path = Path(edition.root) / Path(text.source_path).parent / TSV_NAME
+    rel = f"{Path(text.source_path).parent.as_posix()}/{TSV_NAME}"
+    want = "\n".join(tsv_lines(text)) + "\n"
+    if edition.options.get("corrections_update"):
+        path.write_text(want, encoding="utf-8")
+        return []
+    if not path.is_file():
+        return [f"{rel}:1: missing: the build makes {len(text.report.corrections)} OCR corrections that "
+                "have not been reviewed"]
+    have = path.read_text(encoding="utf-8")
+    if have == want:
+        return []
+    old, new = have.split("\n"), want.split("\n")
+    for i, (a, b) in enumerate(zip(old, new), start=1):
+        if a != b:
+            return [f"{rel}:{i}: the build now makes {b!r} where the reviewed file reads {a!r} "
+                    f"({len(new) - 1 - 1} changes in all)"]
+    return [f"{rel}:{min(len(old), len(new))}: the build makes {len(new) - 2} changes, the reviewed file "
+            f"lists {len(old) - 2}"]
