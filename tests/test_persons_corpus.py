@@ -198,3 +198,25 @@ def test_ocr_forms_are_matched_but_never_shown_as_spellings(edition):
     assert not shown_damaged
     assert matched_damaged > 0          # the damaged forms still link their passages
     assert "Yezbov" in reg.by_id["yezhov-nikolai"].ocr_forms and "Yezbov" not in reg.by_id["yezhov-nikolai"].variants
+
+
+def test_person_links_never_nest_or_overlap(edition):
+    """Two names over the same words ("Bulat" inside "Bulat Sultanbekov"): one link, the longer,
+    never a link inside a link (whose token would show as stray text on the page)."""
+    from edition.model import iter_tokens
+    for text in edition.texts:
+        for unit in text.units:
+            for block in [*unit.blocks, *(b for n in unit.notes for b in n.blocks)]:
+                depth = 0
+                for kind, _ in iter_tokens(block.text):
+                    if kind == "person":
+                        assert depth == 0, f"{block.loc}: a person link inside another"
+                        depth += 1
+                    elif kind == "/person":
+                        depth -= 1
+                assert depth == 0, f"{block.loc}: unbalanced person link"
+    khlevniuk = edition.text("khlevniuk")
+    historian = [m for m in edition.mentions if m.text_slug == "khlevniuk" and m.surface == "Bulat Sultanbekov"]
+    assert [m.person for m in historian] == ["sultanbekov-bulat"], historian
+    assert not [m for m in edition.mentions if m.person == "bulat-ivan" and m.text_slug == khlevniuk.slug
+                and "Sultanbekov" in m.snippet]

@@ -67,8 +67,8 @@ def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: R
     plain, index, blocked = plain_with_map(raw)
     if not plain.strip():
         return raw
-    matches = find_mentions(plain, reg, text_slug=text.slug, line=block.loc.line,
-                            citation_area=citation, where=locate, memory=memory)
+    matches = without_overlaps(find_mentions(plain, reg, text_slug=text.slug, line=block.loc.line,
+                                             citation_area=citation, where=locate, memory=memory))
     inserts: list[tuple[int, int, str]] = []
     titles = None
     for m in matches:
@@ -100,6 +100,23 @@ def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: R
     for start, end, pid in reversed(inserts):
         raw = raw[:start] + token("person", pid) + raw[start:end] + token("/person") + raw[end:]
     return raw
+
+
+def without_overlaps(matches: list) -> list:
+    """Where two matches overlap, the longer one stands, the other is dropped (in text order).
+
+    "the historian Bulat Sultanbekov": "Bulat Sultanbekov" (the historian), not also "Bulat" (a
+    family name of the register) inside it, which would nest one link in the other.
+    """
+    longest_first = sorted(range(len(matches)), key=lambda i: (-(matches[i].end - matches[i].start), i))
+    taken: list[tuple[int, int]] = []
+    keep = set()
+    for i in longest_first:
+        m = matches[i]
+        if all(m.end <= a or b <= m.start for a, b in taken):
+            taken.append((m.start, m.end))
+            keep.add(i)
+    return [m for i, m in enumerate(matches) if i in keep]
 
 
 def plain_with_map(raw: str) -> tuple[str, list[int] | range, list[bool] | "_NoLinks"]:
