@@ -47,13 +47,29 @@ def report_error(exc: Exception, debug: bool) -> int:
 
 def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
-    print("building the edition (pipeline, pages, site)…", file=sys.stderr)
-    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
-                    only=args.text or None)
+    print("building the edition (pipeline, PDFs, pages, site)…" if not args.no_pdf else
+          "building the edition (pipeline, pages, site; no PDFs)…", file=sys.stderr)
+    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(pdf=not args.no_pdf),
+                    only=args.text or None, pdf_progress=_say)
     for line in summary_lines(edition):
         print(line)
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
           "full reports: texts/<slug>/report.html in the site")
+    return 0
+
+
+def _say(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+def cmd_pdf(args) -> int:
+    from edition.build import pdfs, progress_printer
+    from edition.pdf.produce import write_pdfs
+    out = Path(args.out) if args.out else args.root / "site" / "pdf"
+    made = pdfs(args.root, only=args.slugs or None, progress=progress_printer(), pdf_progress=_say)
+    for path in write_pdfs(made, out):
+        print(path)
+    print("the site's pages show each PDF's size and page count after the next `build`", file=sys.stderr)
     return 0
 
 
@@ -116,10 +132,15 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the whole edition into site/ (built aside, then swapped in)")
     b.add_argument("--no-pdf", action="store_true",
-                   help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
+                   help="skip the PDFs (site/pdf/<slug>.pdf; unchanged PDFs come from build/pdf-cache anyway)")
     b.add_argument("--out", help="write the site here instead of site/")
     b.add_argument("--text", action="append", metavar="SLUG", help="build only this text (repeatable)")
     b.set_defaults(func=cmd_build)
+
+    f = sub.add_parser("pdf", help="make the PDF books of some or all texts (site/pdf/<slug>.pdf)")
+    f.add_argument("slugs", nargs="*", metavar="SLUG", help="texts to make (default: all)")
+    f.add_argument("--out", help="write the PDFs into this folder instead of site/pdf/")
+    f.set_defaults(func=cmd_pdf)
 
     c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")
     c.add_argument("--schema", action="store_true", help="print the documented manifest schema and exit")

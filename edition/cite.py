@@ -413,7 +413,19 @@ def page_cite_data(edition: Edition, text: Text, unit: Unit) -> dict:
         templates["note"] = _templates(text, unit, "note")
     notes = {b.pid: n.label for n in unit.notes for b in n.blocks if b.pid}
     return {"text": text.slug, "unit": unit.slug, "url": page, "num": NUM, "placeholder": URL,
-            "templates": templates, "notes": notes, "aliases": redirects(edition, text).get(unit.slug, {})}
+            "templates": templates, "notes": notes, "aliases": redirects(edition, text).get(unit.slug, {}),
+            "pdf": pdf_prefix(edition, text, unit)}
+
+
+def pdf_prefix(edition: Edition, text: Text, unit: Unit) -> str:
+    """The PDF locator of this page's passages without the passage id, when PDFs are built:
+    ``https://…/pdf/getty.pdf#ch07-`` (site-relative ``../../pdf/getty.pdf#ch07-`` without site_url)."""
+    if not edition.options.get("pdf"):
+        return ""
+    from .addresses import pdf_locator
+    locator = pdf_locator(text.slug, unit.slug, "")
+    site = site_url(edition.root)
+    return f"{site}{locator}-" if site else f"../../{locator}-"
 
 
 @functools.lru_cache(maxsize=256)

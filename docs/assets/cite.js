@@ -8,6 +8,8 @@
  *                bibtex and csl {label, text}
  *   notes        {pid: printed note number} for the note paragraphs of the page
  *   aliases      {old id: "#new-id" or "other-page.html#new-id"}
+ *   pdf          the PDF locator of this page's passages without the id ("…/pdf/getty.pdf#ch07-"),
+ *                "" when no PDFs are built; the passage id is appended (see edition/addresses.py)
  *
  * Markup it works with (templates/blocks.html.j2): every passage is an element
  * with class "passage" and its permanent id, whose first child is
@@ -56,6 +58,7 @@
     var t = data.templates[kind] || data.templates.paragraph;
     var number = numberOf(pid), url = passageUrl(pid), out = [];
     out.push({key: "link", label: "Link", text: url});
+    if (data.pdf) out.push({key: "pdf", label: "In the PDF", text: new URL(data.pdf + pid, location.href).href});
     ORDER.forEach(function (key) {
       var f = t[key];
       if (!f) return;
