@@ -130,7 +130,7 @@ class PrintInline:
     def backlinks(self, note: Note) -> str:
         """Links to the second and later calls of a note (the label links to the first)."""
         slug = self.unit.slug
-        return "".join(f' <a class="backref" href="#{ref_id(slug, note.key, i)}">↩{i}</a>'
+        return "".join(f' <a class="backref" href="#{ref_id(slug, note.key, i)}">↑{i}</a>'
                        for i in range(2, len(note.refs) + 1))
 
     def lost_marker(self, label: str) -> str:

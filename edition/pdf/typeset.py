@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .book import Book, IndexEntry
 
-INDEX_CSS_NOTE = ("Page numbers refer to pages of this book on which a passage, or a note, mentions the person; "
+INDEX_NOTE = ("Page numbers refer to pages of this book on which a passage, or a note, mentions the person; "
                   "each number links to the first such passage on that page.")
 
 
@@ -48,13 +48,19 @@ def typeset(book: Book, base_url: str) -> Typeset:
     all_pages = list(document.pages)
     keep = [document]
     if book.index:
-        index_html = name_index_html(book, pages, first_page=len(all_pages) + 1)
+        # The book ends with an empty marker forced onto a recto (``#index-start``): the contents
+        # give its page number to the index.  Its page is dropped; the index starts there.
+        marker_page = pages.pop("index-start")
+        assert marker_page == len(all_pages) and set(all_pages[-1].anchors) == {"index-start"}, \
+            "the index-start marker must be alone on the book's last page"
+        all_pages.pop()
+        index_html = name_index_html(book, pages, first_page=marker_page)
         index_doc = weasyprint.HTML(string=index_html, base_url=base_url).render(font_config=fonts)
         keep.append(index_doc)
-        all_pages += index_doc.pages
-        for number, page in enumerate(index_doc.pages, start=len(document.pages) + 1):
+        for number, page in enumerate(index_doc.pages, start=marker_page):
             for name in page.anchors:
                 pages.setdefault(name, number)
+        all_pages += index_doc.pages
     combined = document.copy(all_pages)
     identifier = hashlib.sha256(book.html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     pdf = combined.write_pdf(pdf_identifier=identifier)
@@ -63,17 +69,14 @@ def typeset(book: Book, base_url: str) -> Typeset:
 
 
 def name_index_html(book: Book, pages: dict[str, int], first_page: int) -> str:
-    """The index as its own HTML document, numbered from ``first_page``, starting on a recto."""
-    pad = first_page % 2 == 0                     # an even page is a verso: leave it blank
-    start = first_page + 1 if pad else first_page
+    """The index as its own HTML document (the book's head and styles), numbered from ``first_page``."""
     head = book.html.split("<body", 1)[0]
     entries = "\n".join(_entry_html(entry, pages) for entry in book.index)
     return (f'{head}<body class="index-document">\n'
             f'<style>@page :first {{ counter-reset: page {first_page}; }}</style>\n'
-            + ('<div class="pad"></div>\n' if pad else "")
-            + f'<section class="name-index" id="name-index" data-first="{start}">\n'
-            f'<h1 class="index-title">Index of names</h1>\n'
-            f'<p class="explainer">{html.escape(INDEX_CSS_NOTE)}</p>\n{entries}\n</section>\n</body>\n</html>\n')
+            f'<section class="name-index" id="index-start">\n'
+            f'<h1 class="index-title" id="name-index">Index of names</h1>\n'
+            f'<p class="explainer">{html.escape(INDEX_NOTE)}</p>\n{entries}\n</section>\n</body>\n</html>\n')
 
 
 def _entry_html(entry: IndexEntry, pages: dict[str, int]) -> str:
