@@ -31,7 +31,9 @@ from ..model import TOKEN_RE, Block, Edition, Note, Text, Unit, plain
 from ..notes.core import note_id, ref_id
 
 NOTE_MODES = ("footnotes", "endnotes")
-CONTENT_PATHS = ("texts", "templates", "docs", "mkdocs.yml", "edition")
+# What a text's PDF is made from; the last commit touching them dates its edition (see edition_facts).
+CONTENT_PATHS = ("texts/{slug}", "texts/persons.yml", "templates/print", "edition/pdf", "edition/stages",
+                 "edition/notes", "edition/clean", "docs/assets/fonts", "mkdocs.yml")
 
 
 @dataclass
@@ -168,7 +170,7 @@ class BookWriter:
         index = name_index(self.edition, text)
         body = self.env.get_template("book.html.j2").render(
             text=text, m=text.manifest, bib=text.manifest["bibliography"], units=rendered,
-            edition=edition_facts(self.edition), address=permanent_address(self.edition, text),
+            edition=edition_facts(self.edition, text), address=permanent_address(self.edition, text),
             lang=text.manifest["bibliography"]["language"], fonts=font_dir(self.root),
             stylesheet="templates/print/print.css",
             index=bool(index), notes_mode=mode, keywords=keywords(text),
@@ -241,23 +243,25 @@ def keywords(text: Text) -> str:
     return ", ".join(dict.fromkeys(words))
 
 
-def edition_facts(edition: Edition) -> dict:
-    """The edition's own title and version (the date of the last commit touching its content)."""
+def edition_facts(edition: Edition, text: Text) -> dict:
+    """The edition's own title, and the version of this text's edition: the date of the last commit
+    touching what its PDF is made from (``SOURCE_DATE_EPOCH`` if set), so an unrelated commit does
+    not change the PDF and the PDF's dates never come from the clock."""
     import re
     config = (Path(edition.root) / "mkdocs.yml").read_text(encoding="utf-8")
     m = re.search(r"^site_name:\s*['\"]?(.*?)['\"]?\s*$", config, re.M)
-    stamp = _last_commit_time(Path(edition.root))
+    stamp = _last_commit_time(Path(edition.root), [p.format(slug=text.slug) for p in CONTENT_PATHS])
     date = _dt.datetime.fromtimestamp(stamp, _dt.timezone.utc)
     return {"title": m.group(1) if m else "", "version": date.strftime("%Y-%m-%d"),
             "date": date.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def _last_commit_time(root: Path) -> int:
+def _last_commit_time(root: Path, paths: list[str]) -> int:
     import os
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--", *CONTENT_PATHS],
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--", *paths],
                              capture_output=True, text=True, timeout=30, check=True).stdout
         return int(out.strip())
     except (OSError, ValueError, subprocess.SubprocessError):
