@@ -146,6 +146,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
+        os.chmod(tmp, 0o644)             # mkstemp makes it private; these are published files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
