@@ -48,7 +48,7 @@ class Book:
     def text(self, page: int) -> str:
         """The page's text, line-end hyphens and line breaks undone."""
         if page not in self._texts:
-            raw = self.reader.pages[page - 1].extract_text()
+            raw = self.reader.pages[page - 1].extract_text().replace("\x00", "")   # pypdf: some runs come out as UTF-16
             self._texts[page] = re.sub(r"\s+", " ", re.sub(r"-\n", "", raw))
         return self._texts[page]
 

@@ -74,7 +74,7 @@ def name_index_html(book: Book, pages: dict[str, int], first_page: int) -> str:
     entries = "\n".join(_entry_html(entry, pages) for entry in book.index)
     return (f'{head}<body class="index-document">\n'
             f'<style>@page :first {{ counter-reset: page {first_page}; }}</style>\n'
-            f'<section class="name-index" id="index-start">\n'
+            f'<section class="name-index">\n'
             f'<h1 class="index-title" id="name-index">Index of names</h1>\n'
             f'<p class="explainer">{html.escape(INDEX_NOTE)}</p>\n{entries}\n</section>\n</body>\n</html>\n')
 
