@@ -163,16 +163,20 @@ def test_footnote_count_equals_the_models_notes(edition, books):
             assert in_pdf == {f"fn:{unit.slug}-{n.key}" for n in unit.notes}, (text.slug, unit.slug)
 
 
-def test_a_sample_of_footnotes_sits_on_the_page_of_its_call(edition, books):
+def test_footnotes_sit_on_the_page_of_their_call(edition, books):
     rng = random.Random(1937)
     for slug in ("getty", "khlevniuk", "furr"):
         book = books[slug]
         notes = [(u, n) for u in units_of(edition, slug) for n in u.notes if n.refs]
         for unit, note in rng.sample(notes, min(25, len(notes))):
             call = book.dests[f"fnref:{unit.slug}-{note.key}"]
-            assert book.dests[f"fn:{unit.slug}-{note.key}"] == call, (slug, unit.slug, note.key)
+            page = book.dests[f"fn:{unit.slug}-{note.key}"]
             first_words = " ".join(plain(note.blocks[0].text).split()[:3])
-            assert first_words in book.text(call), (slug, unit.slug, note.key, first_words)
+            assert first_words in book.text(page), (slug, unit.slug, note.key, first_words)
+            # WeasyPrint does not split a footnote: one that does not fit goes to the next page
+            assert page in (call, call + 1), (slug, unit.slug, note.key, call, page)
+        same = sum(book.dests[f"fn:{u.slug}-{n.key}"] == book.dests[f"fnref:{u.slug}-{n.key}"] for u, n in notes)
+        assert same >= 0.95 * len(notes), (slug, same, len(notes))
 
 
 def test_medvedev_prints_endnotes_at_the_end_of_each_essay(edition, books):
@@ -194,12 +198,10 @@ def test_unanchored_notes_and_lost_markers_are_labelled(edition, books):
         for block in unit.blocks:
             texts = [c for row in block.rows for c in row] if block.rows else [block.text]
             orphans += sum(kind == "orphan" for t in texts for kind, _ in iter_tokens(t))
-    lost = sorted(name for name in getty.dests if name.startswith("lostnote:"))
+    lost = sorted(name for name in getty.dests if name.startswith("lost:"))
     assert orphans and len(lost) == orphans
-    for name in lost[:5]:
-        marker = "lost:" + name[len("lostnote:"):]
-        assert getty.dests[name] == getty.dests[marker]
-        assert "but not the note: its text is lost" in getty.text(getty.dests[name])
+    for name in lost:
+        assert re.search(r"\[note \S+ lost in the source\]", getty.text(getty.dests[name])), name
 
 
 # ---------------------------------------------------------------- fonts, metadata, determinism

@@ -64,7 +64,7 @@ class PrintInline:
 
     In footnote mode the first call of a note carries the note (floated to the
     foot of the page); later calls of the same note only link to it.  A marker
-    whose note the source lost gets an editorial footnote saying so.
+    whose note the source lost is followed by a bracketed editorial flag saying so.
     """
 
     def __init__(self, unit: Unit, mode: str):
@@ -136,18 +136,13 @@ class PrintInline:
                        for i in range(2, len(note.refs) + 1))
 
     def lost_marker(self, label: str) -> str:
-        """A marker whose note the source does not print: shown, and said to be lost."""
+        """A marker whose note the source does not print: shown as printed, and said to be lost,
+        in the line (a footnote saying so would be pushed pages away from a Document head)."""
         label = html.escape(label)
-        n = len(self.lost) + 1
-        marker_id = f"lost:{self.unit.slug}-{n}"
-        note_ref = f"lostnote:{self.unit.slug}-{n}"
-        self.lost.append((label, marker_id))
-        marker = (f'<a class="call lost-call" id="{marker_id}" href="#{note_ref}">{label}</a>')
-        if self.mode == "footnotes":
-            return marker + (f'<span class="fn lost-note" id="{note_ref}"><a class="note-label" href="#{marker_id}">'
-                             f'{label}</a> [The source prints note marker {label} here, but not the note: '
-                             f'its text is lost.]</span>')
-        return marker
+        self.lost.append((label, ""))
+        marker_id = f"lost:{self.unit.slug}-{len(self.lost)}"
+        return (f'<span class="call lost-call" id="{marker_id}">{label}</span>'
+                f'<span class="lost-flag"> [note {label} lost in the source]</span>')
 
 
 # ---------------------------------------------------------------- the book
@@ -202,7 +197,6 @@ class BookWriter:
             "bookmark": f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title,
             "endnotes": [(n, self.note_html(n, unit, inline)) for n in anchored] if mode == "endnotes" else [],
             "unanchored": [(n, self.note_html(n, unit, inline)) for n in unit.notes if not n.refs],
-            "lost": inline.lost if mode == "endnotes" else [],
         }
 
     def block_html(self, block: Block, unit: Unit, inline: PrintInline) -> Markup:
