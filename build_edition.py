@@ -84,9 +84,10 @@ def report_error(exc: Exception, debug: bool) -> int:
 
 def cmd_build(args) -> int:
     from edition.build import build, progress_printer, summary_lines
-    print("building the edition (pipeline, pages, site)…", file=sys.stderr)
-    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(),
-                    site_url=args.site_url, cache=not args.no_cache)
+    print("building the edition (pipeline, PDFs, pages, site)…" if not args.no_pdf else
+          "building the edition (pipeline, pages, site; no PDFs)…", file=sys.stderr)
+    edition = build(args.root, out=args.out, pdf=not args.no_pdf, progress=progress_printer(pdf=not args.no_pdf),
+                    site_url=args.site_url, cache=not args.no_cache, pdf_progress=_say)
     if edition.options.get("site_url") == "" and not edition.options.get("unchanged"):
         print("note: no published address is set (build --site-url URL, EDITION_SITE_URL, or site_url in "
               "mkdocs.yml): citations use the address the reader has open; no canonical links, sitemap or "
@@ -98,6 +99,21 @@ def cmd_build(args) -> int:
         return 0
     print(f"site written to {Path(args.out) if args.out else args.root / 'site'}; "
           "full reports: texts/<slug>/report.html in the site")
+    return 0
+
+
+def _say(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+def cmd_pdf(args) -> int:
+    from edition.build import pdfs, progress_printer
+    from edition.pdf.produce import write_pdfs
+    out = Path(args.out) if args.out else args.root / "site" / "pdf"
+    made = pdfs(args.root, only=args.slugs or None, progress=progress_printer(), pdf_progress=_say)
+    for path in write_pdfs(made, out):
+        print(path)
+    print("the site's pages show each PDF's size and page count after the next `build`", file=sys.stderr)
     return 0
 
 
@@ -177,7 +193,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the whole edition into site/ (built aside, then swapped in)")
     b.add_argument("--no-pdf", action="store_true",
-                   help="skip PDF generation (no PDFs are produced yet: the HTML site is the whole build)")
+                   help="skip the PDFs (site/pdf/<slug>.pdf; unchanged PDFs come from build/pdf-cache anyway)")
     b.add_argument("--out", help="write the site here instead of site/")
     b.add_argument("--site-url", metavar="URL",
                    help="the address the site will be published at (overrides EDITION_SITE_URL and site_url in "
@@ -185,6 +201,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="ignore build/cache and redo everything (the result is the same, only slower)")
     b.set_defaults(func=cmd_build)
+
+    f = sub.add_parser("pdf", help="make the PDF books of some or all texts (site/pdf/<slug>.pdf)")
+    f.add_argument("slugs", nargs="*", metavar="SLUG", help="texts to make (default: all)")
+    f.add_argument("--out", help="write the PDFs into this folder instead of site/pdf/")
+    f.set_defaults(func=cmd_pdf)
 
     c = sub.add_parser("check", help="validate manifests, witnesses and rules; print the report; write nothing")
     c.add_argument("--schema", action="store_true", help="print the documented manifest schema and exit")

@@ -5,6 +5,8 @@
     load_edition(root)           -> Edition after every pipeline stage
     check(root)                  -> Edition (validates, writes nothing)
     build(root, out, pdf=False)  -> Edition, with site/ rebuilt aside and swapped in
+                                    (pdf=True: site/pdf/<slug>.pdf for every text, see edition.pdf)
+    pdfs(root, only)             -> {slug: PdfFile}, the PDFs alone (``build_edition.py pdf``)
 """
 from __future__ import annotations
 
@@ -19,9 +21,9 @@ from .model import Edition
 from .pipeline import STAGES, run_pipeline
 
 
-def progress_printer(stream=sys.stderr) -> Callable[[str, float], None]:
+def progress_printer(stream=sys.stderr, pdf: bool = False) -> Callable[[str, float], None]:
     """A progress display for long steps: one line per finished stage."""
-    total = len(STAGES) + 2          # + writer and MkDocs
+    total = len(STAGES) + 2 + pdf    # + writer and MkDocs (+ PDFs)
     seen = {"n": 0}
 
     def show(name: str, seconds: float) -> None:
@@ -45,7 +47,8 @@ def check(root: Path | str, progress=None, only: list[str] | None = None) -> Edi
 
 
 def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
-          progress=None, site_url: str | None = None, cache: bool = True) -> Edition:
+          progress=None, site_url: str | None = None, cache: bool = True,
+          pdf_progress: Callable[[str], None] | None = None) -> Edition:
     """Build the whole edition into ``out`` (default ``root/site``), atomically.
 
     Always every text: the shared pages (home, method, persons, data) need all
@@ -54,6 +57,8 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
     ``edition.metadata``); ``edition.options["site_url"]`` says which one was used ("" for none).
     With ``cache`` (the default) nothing is redone that has not changed
     (``edition.cache``): an unchanged edition leaves ``out`` untouched.
+    With ``pdf``, every text's PDF is made first (or taken from its cache) and
+    goes into the same aside-then-swap build as ``pdf/<slug>.pdf``.
     """
     from .metadata import load_metadata, resolve_site_url
     from .render import build_site_model
@@ -71,8 +76,18 @@ def build(root: Path | str, out: Path | str | None = None, pdf: bool = False,
         caches.started()
     options = {"site_url": address, "edition_meta": load_metadata(root)}
     edition = _pipeline_with_citations_aside(root, options, progress, caches)
+    pdf_files = {}
+    edition.options["pdf"] = pdf
+    if pdf:
+        from .pdf.produce import data_files, produce_pdfs
+        started = time.perf_counter()
+        pdf_files = produce_pdfs(edition, progress=pdf_progress)
+        if progress:
+            progress("pdf", time.perf_counter() - started)
     started = time.perf_counter()
-    site = build_site_model(edition)
+    site = build_site_model(edition, pdf_files)
+    if pdf_files:
+        site.data_files.extend(data_files(pdf_files))
     if progress:
         progress("render", time.perf_counter() - started)
     started = time.perf_counter()
@@ -166,6 +181,20 @@ def _citation_worker(edition: Edition, send, parent: int) -> None:
 
 
 _SERVED: dict = {}       # serve: the newest cache entries, kept as objects between rebuilds
+
+
+def pdfs(root: Path | str, only: list[str] | None = None, progress=None,
+         pdf_progress: Callable[[str], None] | None = None) -> dict:
+    """Make the PDFs of ``only`` (default: every text) into the cache; return ``{slug: PdfFile}``."""
+    from .pdf.produce import produce_pdfs
+    edition = load_edition(root, only=only, progress=progress)
+    if only:
+        unknown = sorted(set(only) - {t.slug for t in edition.texts})
+        if unknown:
+            from .pipeline import BuildError
+            raise BuildError([f"texts/{slug}: no such text" for slug in unknown],
+                             hint="give the slugs of texts under texts/ (e.g. getty furr)")
+    return produce_pdfs(edition, only=only, progress=pdf_progress)
 
 
 def regenerate(root: Path | str):

@@ -572,6 +572,17 @@ def template_keys(text: Text) -> list[str]:
     return sorted({f"{a.kind}:{a.scope_label}" for unit in addresses(text).values() for a in unit.values()})
 
 
+def pdf_prefix(edition: Edition, text: Text, unit: Unit) -> str:
+    """The PDF locator of this page's passages without the passage id, when PDFs are built:
+    ``https://…/pdf/getty.pdf#ch07-`` (site-relative ``../../pdf/getty.pdf#ch07-`` without an address)."""
+    if not edition.options.get("pdf"):
+        return ""
+    from .addresses import pdf_locator
+    locator = pdf_locator(text.slug, unit.slug, "")
+    site = site_address(edition)
+    return f"{site}{locator}-" if site else f"../../{locator}-"
+
+
 def _placeholder_address(key: str):
     """An ``Address`` made of placeholders, so that one formatting serves every passage of its kind."""
     from .addresses import Address
@@ -622,6 +633,7 @@ def page_cite_data(edition: Edition, text: Text, unit: Unit | None) -> dict:
     data["passages"] = {pid: [f"{a.kind}:{a.scope_label}", a.number, a.scope, a.reading()]
                         for pid, a in here.items()}
     data["aliases"] = redirects(edition, text).get(unit.slug, {})
+    data["pdf"] = pdf_prefix(edition, text, unit)
     return data
 
 

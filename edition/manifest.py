@@ -225,6 +225,13 @@ OCR = Map({
     }), "Single automatic changes an editor rejects; a veto that matches nothing is an error"),
 }, "Word-level OCR correction (stage 'correct')")
 
+PDF = Map({
+    "notes": Field(str, "Where the PDF prints the notes: at the foot of the page where they are cited, or "
+                   "at the end of each chapter (for long notes and lists)", default="footnotes",
+                   choices=("footnotes", "endnotes")),
+    "keywords": List(Field(str, "keyword"), "Keywords of the PDF's metadata (the authors' names are added)"),
+}, "The PDF of this text (site/pdf/<slug>.pdf)")
+
 MANIFEST = Map({
     "slug": Field(str, "Stable slug of the text; the folder name", required=True),
     "order": Field(int, "Position on the home page", required=True),
@@ -262,6 +269,7 @@ MANIFEST = Map({
     "notes": NOTES,
     "ocr": OCR,
     "index_note": Field(str, "Why the printed index is left out (shown on the landing page)"),
+    "pdf": PDF,
 })
 
 

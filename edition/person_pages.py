@@ -67,8 +67,8 @@ def person_pages(edition) -> list[Page]:
     reg = edition.persons
     if reg is None or not edition.mentions:
         return []
-    from .addresses import addresses
-    from .render import environment, passage_label
+    from .addresses import addresses, passage_label
+    from .render import environment
     env = environment(Path(edition.root))
     texts = list(edition.texts)
     numbers = {t.slug: addresses(t) for t in texts}
@@ -195,7 +195,7 @@ def _cross_references(p: Person, mentions, spellings) -> list[str]:
 
 
 def _groups(p: Person, mentions, texts, units, passage_label, page: str) -> list[TextGroup]:
-    from .render import unit_url
+    from .addresses import unit_url
     out: list[TextGroup] = []
     by_text = defaultdict(list)
     for m in mentions:

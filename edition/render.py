@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .addresses import live_units, passage_label, pdf_destination, report_url, text_url, unit_url
 from .model import TOKEN_RE, Block, Edition, Note, Text, Unit, plain
 from .notes.core import note_id, ref_id
 from .pages import NavItem, Page, Site, TocEntry
@@ -142,15 +143,6 @@ def environment(root: Path) -> Environment:
     return env
 
 
-def passage_label(pid: str | None) -> str:
-    """A passage id without its letter (``p14`` -> ``14``): the fallback where no address is known.
-
-    The number shown in the margin and cited is ``edition.addresses`` (``Writer.margin``)."""
-    if not pid:
-        return ""
-    return pid[1:] if pid[:1] == "p" and pid[1:2].isdigit() else pid
-
-
 # ---------------------------------------------------------------- pages
 REPORT_SECTIONS = [("witness", "Witness"), ("counts", "Counts"), ("rules", "Corrections by rule"),
                    ("emendations", "Emendations and restorations"), ("notes", "Notes per page"),
@@ -159,27 +151,12 @@ REPORT_SECTIONS = [("witness", "Witness"), ("counts", "Counts"), ("rules", "Corr
 READER_SCRIPT = "assets/reader.js"      # the reader's switch for person links (docs/assets/)
 
 
-def unit_url(text: Text, unit: Unit) -> str:
-    return f"texts/{text.slug}/{unit.slug}.html"
-
-
-def text_url(text: Text) -> str:
-    return f"texts/{text.slug}/index.html"
-
-
-def report_url(text: Text) -> str:
-    return f"texts/{text.slug}/report.html"
-
-
-def live_units(text: Text) -> list[Unit]:
-    return [u for u in text.units if not u.drop]
-
-
 class Writer:
     """Renders every page of the edition from one document tree."""
 
-    def __init__(self, edition: Edition):
+    def __init__(self, edition: Edition, pdfs: dict | None = None):
         self.edition = edition
+        self.pdfs = pdfs or {}            # slug -> edition.pdf.produce.PdfFile (url, pages, size, page_of)
         self.root = Path(edition.root)
         self.env = environment(self.root)
         self.person_url = _person_url_function()
@@ -266,6 +243,7 @@ class Writer:
             part_contents=self.part_contents(text, unit) if unit.kind == "part" else [],
             unit_href=lambda u: posixpath.basename(unit_url(text, u)),
             margin=self.margin(text, unit),
+            pdf=self.pdf_link(text, url, unit),
         )
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
@@ -337,10 +315,23 @@ class Writer:
             summary=report_summary(text), done=what_was_done(text),
             citation=text_citation(self.edition, text, url),
             witness=self.witness_links(text, units[0]) if units else [],
+            pdf=self.pdf_link(text, url),
         )
         meta, canonical, scripts = self.head(text, None, url)
         return Page(url=url, title=text.title, html=body, meta=meta, canonical=canonical,
                     scripts=scripts, nav_title="About this text")
+
+    def pdf_link(self, text: Text, page_url: str, unit: Unit | None = None) -> dict | None:
+        """The text's PDF as linked from ``page_url``: address, size, pages; for a unit, its page in the PDF."""
+        pdf = self.pdfs.get(text.slug)
+        if pdf is None:
+            return None
+        href = _relative(pdf.url, posixpath.dirname(page_url) or ".")
+        link = {"href": href, "pages": pdf.pages, "size": human_size(pdf.size), "page": None}
+        if unit is not None:
+            destination = pdf_destination(unit.slug)
+            link.update(href=f"{href}#{destination}", page=pdf.page_of(destination))
+        return link
 
     def report_page(self, text: Text) -> Page:
         url = report_url(text)
@@ -355,7 +346,8 @@ class Writer:
 
     def home_page(self, persons: bool) -> Page:
         body = self.env.get_template("home.html.j2").render(
-            texts=self.edition.texts, text_url=text_url, persons=persons)
+            texts=self.edition.texts, text_url=text_url, persons=persons,
+            pdf=lambda t: self.pdf_link(t, "index.html"))
         return Page(url="index.html", title="Home", html=body)
 
 
@@ -495,5 +487,12 @@ def what_was_done(text: Text) -> dict:
     return {"furniture": [(name, n) for name, n in furniture if n], "left_out": left_out}
 
 
-def build_site_model(edition: Edition) -> Site:
-    return Writer(edition).site()
+def human_size(size: int) -> str:
+    """``1_234_567`` -> ``"1.2 MB"``."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} kB"
+
+
+def build_site_model(edition: Edition, pdfs: dict | None = None) -> Site:
+    return Writer(edition, pdfs).site()

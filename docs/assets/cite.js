@@ -12,6 +12,8 @@
  *                its "Cite this text" list (address and date of the reader)
  * Dates: tokens XXACC-...XX stand for the accessed date (the reader's today), where a style
  * prints one (edition/cite.py fill_accessed is the same in Python).
+ *   pdf          the PDF locator of this page's passages without the id ("…/pdf/getty.pdf#ch07-"),
+ *                "" when no PDFs are built; the passage id is appended (see edition/addresses.py)
  *
  * Markup it works with (templates/blocks.html.j2): every passage is an element
  * with class "passage" and its permanent id, whose first child is
@@ -99,7 +101,9 @@
     if (!entry) return null;
     var t = data.templates[entry[0]], url = passageUrl(pid);
     var values = {number: entry[1], scope: entry[2], url: url, passage: data.unit + "-" + pid};
-    var out = [{key: "link", label: "Link", text: url}].concat(forms(t, values));
+    var out = [{key: "link", label: "Link", text: url}];
+    if (data.pdf) out.push({key: "pdf", label: "In the PDF", text: new URL(data.pdf + pid, location.href).href});
+    out = out.concat(forms(t, values));
     return {kind: entry[0].split(":")[0], number: entry[1], reading: entry[3], url: url, forms: out};
   }
 
