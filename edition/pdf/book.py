@@ -97,6 +97,10 @@ class PrintInline:
                 out.append(f"</{kind[1:]}>")
             elif kind == "br":
                 out.append("<br>")
+            elif kind in SPAN_TOKENS:                  # speaker label, stage direction, attribution
+                out.append(f'<span class="{kind}">')
+            elif kind[1:] in SPAN_TOKENS and kind[:1] == "/":
+                out.append("</span>")
             elif kind == "note":
                 out.append(self.call(value))
             elif kind == "orphan":
@@ -219,6 +223,9 @@ def bookmark_label(block: Block) -> str:
     if block.number and title == block.number:
         return f"Section {title}"
     return title
+
+
+SPAN_TOKENS = ("speaker", "stage", "attribution", "unclear")   # set apart by print.css
 
 
 def notes_mode(text: Text) -> str:
