@@ -10,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all site test check serve bench bench-scale bench-serve bench-search zensical-check venv clean sysdeps
+.PHONY: testdeps all site test check serve bench bench-scale bench-serve bench-search zensical-check venv clean sysdeps
 
 all: site
 
@@ -31,6 +31,16 @@ sysdeps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    libpango-1.0-0 libpangoft2-1.0-0 </dev/null; }
 
+# What the tests drive, from Debian, only when missing: Chromium (browser tests; Playwright never
+# downloads a browser), poppler-utils (PDF pages as PNG), Node.js and npm (citeproc-js comparison).
+testdeps:
+	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	command -v node >/dev/null 2>&1 || need="$$need nodejs"; \
+	command -v npm >/dev/null 2>&1 || need="$$need npm"; \
+	if [ -n "$$need" ]; then echo "installing from Debian:$$need"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need </dev/null; fi
+
 site: $(STAMP)
 	$(PY) build_edition.py build
 
@@ -40,7 +50,7 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) build_edition.py serve
 
-test: $(STAMP)
+test: $(STAMP) testdeps
 	$(PY) -m pytest
 
 bench: $(STAMP)
