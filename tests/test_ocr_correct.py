@@ -293,14 +293,26 @@ def _is_made(row: dict, made) -> bool:
     return any(abs(line - int(row["line"])) <= 20 for line in made.get((row["text"], row["before"], row["after"]), ()))
 
 
+def _superseded(row: dict) -> bool:
+    """The token of a sample row is now replaced by a manifest emendation of its line (made before
+    the OCR stage, e.g. a Document title read against the evidence), so the stage no longer sees it."""
+    import yaml
+    manifest = yaml.safe_load((ROOT / "texts" / row["text"] / "edition.yml").read_text(encoding="utf-8"))
+    return any(e["line"] == int(row["line"]) and row["before"] in e["original"]
+               for e in manifest.get("emendations") or ())
+
+
 def test_precision_sample_verdicts_still_hold(corrected):
     """300 logged changes drawn at random after the rules were written (seed 19371937) and checked
-    by hand against the witness: the right ones are still made, the wrong ones no longer."""
+    by hand against the witness: the right ones are still made (unless a manifest emendation now
+    replaces the token first), the wrong ones no longer."""
     rows = _sample("ocr_precision_sample.tsv")
     assert len(rows) == 300
     made = _made(corrected)
+    superseded = [row for row in rows if _superseded(row)]
+    assert len(superseded) <= 2, superseded          # the sample must stay a sample of the stage
     for row in rows:
-        if row["verdict"] == "right":
+        if row["verdict"] == "right" and row not in superseded:
             assert _is_made(row, made), row
         elif row["verdict"] == "wrong":
             assert not _is_made(row, made), row
