@@ -160,12 +160,13 @@ class BookWriter:
                                autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                                lstrip_blocks=True)
         self.env.globals.update(passage_label=passage_label, dest=pdf_destination, plain=plain,
-                                margin_number=lambda block: passage_label(block.pid))
+                                margin_number=lambda block: self._margin(block))
+        self._margin = lambda block: passage_label(block.pid)      # set per text by ``book``
 
     def book(self, text: Text, only_units: list[str] | None = None) -> Book:
         """The print document of ``text`` (``only_units``: just those units, e.g. for a quick look)."""
         units = [u for u in live_units(text) if not only_units or u.slug in only_units]
-        self.env.globals["margin_number"] = margin_numbers(text)
+        self._margin = margin_numbers(text)          # (the compiled macros keep the global, not its value)
         mode = notes_mode(text)
         rendered = [self.unit_context(text, unit, units, mode) for unit in units]
         index = name_index(self.edition, text)
