@@ -33,6 +33,20 @@ ROUNDS = 12
 SIGNALS = [signal.SIGTERM, signal.SIGKILL, signal.SIGINT]
 
 
+def wait_for_handlers(proc, limit: float = 30) -> None:
+    """Until the build catches SIGTERM (/proc/PID/status, SigCgt), or it has ended."""
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+        except OSError:
+            return
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.005)
+
+
 def group_members(pgid: int) -> list[int]:
     """Live processes of a process group (zombies excluded)."""
     found = []
@@ -85,8 +99,9 @@ def test_builds_killed_at_random_leave_a_whole_site(tmp_path):
                 time.sleep(0.001)
             time.sleep(rng.uniform(0.0, 0.25) if round_ % 4 == 1 else rng.uniform(0, 0.01))
         else:
-            time.sleep(rng.uniform(0.3, duration * 1.1))   # not before the interpreter has started: a signal
-            # then is Python's own (a KeyboardInterrupt traceback from line 0 that no program can catch)
+            wait_for_handlers(proc)      # a signal before the command line has set its handlers is the
+            # interpreter's own (killed by SIGTERM, a KeyboardInterrupt from line 0): no program can catch it
+            time.sleep(rng.uniform(0, duration))
         try:                                            # Ctrl-C reaches the whole group; kill/TERM the parent only
             os.killpg(proc.pid, how) if how == signal.SIGINT else proc.send_signal(how)
         except ProcessLookupError:
