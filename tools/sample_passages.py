@@ -1,0 +1,63 @@
+"""Draw a random sample of published passages (body or notes) for hand-checking against the witness.
+
+    python tools/sample_passages.py getty --kind body --n 150 --seed 4242 > sample.md
+
+Each item gives the passage's address, its witness lines (verbatim) and the edition's text, so a
+reviewer can read one against the other.  The draw depends only on the seed and the built model.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def passages(text, kind: str):
+    """(unit slug, block) of every published body passage or note paragraph."""
+    for unit in text.units:
+        if unit.drop:
+            continue
+        if kind == "body":
+            for block in unit.blocks:
+                if block.kind != "heading" and block.plain().strip():
+                    yield unit.slug, block
+        else:
+            for note in unit.notes:
+                for block in note.blocks:
+                    if block.plain().strip():
+                        yield unit.slug, block
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("slug")
+    parser.add_argument("--kind", choices=["body", "notes"], default="body")
+    parser.add_argument("--n", type=int, default=50)
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--tsv", action="store_true", help="one line per item: passage, line, words")
+    args = parser.parse_args(argv)
+    from edition.build import load_edition
+    edition = load_edition(ROOT, until="ids", only=[args.slug]) if "only" in load_edition.__code__.co_varnames \
+        else load_edition(ROOT, until="ids")
+    text = next(t for t in edition.texts if t.slug == args.slug)
+    pool = sorted(passages(text, args.kind), key=lambda p: (p[1].loc.line, p[1].pid or ""))
+    sample = random.Random(args.seed).sample(pool, min(args.n, len(pool)))
+    witness = Path(ROOT, "texts", args.slug, "source.txt").read_text(encoding="utf-8").split("\n")
+    for i, (unit, block) in enumerate(sample, 1):
+        start, end = block.loc.line, max(block.line_end or block.loc.line, block.loc.line)
+        words = len(block.plain().split())
+        if args.tsv:
+            print(f"{args.kind}\t{block.pid}\ttexts/{args.slug}/source.txt:{start}\t{words}")
+            continue
+        print(f"## {i}. {unit} {block.pid} ({block.kind}) texts/{args.slug}/source.txt:{start}-{end}, {words} words\n")
+        print("WITNESS:\n```\n" + "\n".join(witness[start - 1:end]) + "\n```")
+        print("EDITION:\n```\n" + block.plain() + "\n```\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
