@@ -8,6 +8,7 @@ reviewer can read one against the other.  The draw depends only on the seed and 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sys
 from pathlib import Path
@@ -38,20 +39,24 @@ def main(argv=None) -> int:
     parser.add_argument("--kind", choices=["body", "notes"], default="body")
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--tsv", action="store_true", help="one line per item: passage, line, words")
+    parser.add_argument("--tsv", action="store_true",
+                        help="the verdicts file's rows: kind, text, pid, line, words, sha1 of the text as checked, "
+                             "then empty columns ocr_errors, other_defects, seen for the reviewer")
     args = parser.parse_args(argv)
     from edition.build import load_edition
-    edition = load_edition(ROOT, until="ids", only=[args.slug]) if "only" in load_edition.__code__.co_varnames \
-        else load_edition(ROOT, until="ids")
+    edition = load_edition(ROOT, until="ids", only=[args.slug])
     text = next(t for t in edition.texts if t.slug == args.slug)
     pool = sorted(passages(text, args.kind), key=lambda p: (p[1].loc.line, p[1].pid or ""))
     sample = random.Random(args.seed).sample(pool, min(args.n, len(pool)))
     witness = Path(ROOT, "texts", args.slug, "source.txt").read_text(encoding="utf-8").split("\n")
+    if args.tsv:
+        print("kind\ttext\tpid\tline\twords\tsha1\tocr_errors\tother_defects\tseen")
     for i, (unit, block) in enumerate(sample, 1):
         start, end = block.loc.line, max(block.line_end or block.loc.line, block.loc.line)
         words = len(block.plain().split())
         if args.tsv:
-            print(f"{args.kind}\t{block.pid}\ttexts/{args.slug}/source.txt:{start}\t{words}")
+            digest = hashlib.sha1(block.plain().encode("utf-8")).hexdigest()[:12]
+            print(f"{args.kind}\t{args.slug}\t{unit}#{block.pid}\t{start}\t{words}\t{digest}\t\t\t")
             continue
         print(f"## {i}. {unit} {block.pid} ({block.kind}) texts/{args.slug}/source.txt:{start}-{end}, {words} words\n")
         print("WITNESS:\n```\n" + "\n".join(witness[start - 1:end]) + "\n```")
