@@ -58,6 +58,50 @@ def test_words_that_look_damaged_are_kept(corrector, text):
     assert fix(corrector, text) == (text, [])
 
 
+# ---------------------------------------------------------------- real-word errors
+REAL_WORD = [("h", "b", 0.0), ("b", "h", 0.5), ("li", "h", 0.0), ("rn", "m", 0.0), ("r", "t", 1.5),
+             ("a", "o", 1.5), ("o", "a", 1.5)]
+
+
+@pytest.fixture(scope="module")
+def real_corrector() -> Corrector:
+    lex = Lexicon.from_words(CLEAN, curated=CURATED, persons=["Kamenev", "Yezhov", "Minin"])
+    return Corrector(lex, Config(CONFUSIONS, DIGITS, keep=frozenset({"pasts"}), real_word=REAL_WORD))
+
+
+@pytest.mark.parametrize("before, after", [
+    ("it should he borne in mind", "it should be borne in mind"),
+    ("Comrade Yezhov is to he awarded the Order", "Comrade Yezhov is to be awarded the Order"),
+    ("not only outside the party hut also within it", "not only outside the party but also within it"),
+    ("the official, who bad been removed", "the official, who had been removed"),
+    ("the decision by the special hoard shall be suspended", "the decision by the special board shall be suspended"),
+    ("verification of the parry members was", "verification of the party members was"),
+    ("the title of a papular book", "the title of a popular book"),
+])
+def test_real_word_errors_decided_by_context(real_corrector, before, after):
+    out, log = fix(real_corrector, before)
+    assert out == after and [rule for _, _, rule in log] == ["real-word"]
+
+
+@pytest.mark.parametrize("text", [
+    "a hoard of gold",                        # no neighbour speaks for 'board'
+    "Instead, he dealt with them",            # a very common word needs both neighbours
+    "How can he clear himself?",              # a pronoun after an auxiliary in a question
+    "the enemy grows more tame and harmless", # a/o must turn a rare word into a common one
+    "with politically compromised pasts were working",   # a word the manifest keeps
+    "after the razgrom of the kolkhozy",      # Russian words: no English reading is tried
+    "the vozhd spoke",
+    "On he went",                             # a capital inside a sentence: a name or a title, left
+])
+def test_real_words_that_stay(real_corrector, text):
+    assert fix(real_corrector, text) == (text, [])
+
+
+def test_real_word_rule_needs_the_manifest(corrector):
+    """Without ``real_word`` confusions in the manifest the rule changes nothing."""
+    assert fix(corrector, "it should he borne in mind") == ("it should he borne in mind", [])
+
+
 def test_fused_words_split_with_symspell(corrector):
     assert fix(corrector, "he tookallmeasures to evade")[0] == "he took all measures to evade"
 
@@ -173,7 +217,8 @@ def corrected():
 
 DAMAGED = ["memhers", "fiom", "tookallmeasures", "Voprory irtorii", "Voprory", "irtorii", "Irvesfiia",
            "Imertiia", "Kameney", "naterials", "Russiain", "RAB-OCHAYA", "NKVITZ", "Yezhovz'", "Yezhovz",
-           "editorial hoard", "ap. r", "[razgroml", "1,0o6,030", "26O", "on I January", "TrK KPSS"]
+           "editorial hoard", "ap. r", "should he borne", "special hoard", "deputy bead", "parry members",
+           "to he awarded", "who bad been", "hut also", "hut rather", "papular", "[razgroml", "1,0o6,030", "26O", "on I January", "TrK KPSS"]
 
 
 def _passages(text):

@@ -11,6 +11,8 @@ lets the caller veto a single change (the manifest's ``ocr.veto``).  The rules:
     day-month       a day before a month:                "on I January"      -> "on 1 January"
     archival        an archival reference:               "f. 17, ap. r, d. 573 , l .  23" -> "f. 17, op. 1, d. 573, l. 23"
     word            one confusion-model reading:         "memhers", "fiom"   -> "members", "from"
+    real-word       a misreading that is itself a word:  "should he borne"   -> "should be borne"
+                    (``edition.clean.real_words``: only the manifest's ``real_word`` confusions)
     case-split      an acronym glued to a word:          "USSRand"           -> "USSR and"
     split           words run together:                  "tookallmeasures"   -> "took all measures"
     dash            an em dash printed as a hyphen:      "established-that is" -> "established—that is"
@@ -27,6 +29,7 @@ from typing import Callable
 
 from ..manifest import OCR_RULES as RULES
 from ..model import TOKEN_OPEN, TOKEN_RE, token
+from . import real_words
 from .lexicon import Lexicon, zipf
 
 MONTHS = ("January February March April May June July August September October November "
@@ -55,6 +58,7 @@ class Config:
     rules: tuple[str, ...] = RULES
     max_edits: int = 2
     keep: frozenset = frozenset()                       # words never changed (manifest)
+    real_word: list[tuple[str, str]] = field(default_factory=list)   # confusions tried on real words
 
 
 Log = Callable[[str, str, str], None]
@@ -326,6 +330,42 @@ class Corrector:
                 else _best_reading(self, word)
         return cache[word]
 
+    # ------------------------------------------------------------ real-word
+    REAL_WORD = re.compile(r"(?<![\w~'\-\[])([A-Za-z]+)(?![\w~'\-\]])")
+
+    def _real_word(self, text: str, log: Log, allow: Allow) -> str:
+        """``should he borne`` -> ``should be borne``: a word the neighbours say was misread."""
+        if not self.config.real_word:
+            return text
+        model = self._bigram_model()
+
+        def repl(m: re.Match) -> str:
+            word = m.group(1)
+            lower = word.lower()
+            if word in self.config.keep or lower in self.config.keep:
+                return word
+            if not (word.islower() or word[1:].islower() and _sentence_start(text, m.start())):
+                return word                                # a name, an acronym
+            candidates = real_words.readings(lower, self.config.real_word)
+            if not candidates:
+                return word
+            prev, nxt = real_words.neighbours(text, m.start(), m.end())
+            if lower in real_words.PRONOUNS and prev in real_words.AUXILIARIES and \
+                    real_words.in_question(text, m.end()):
+                return word                                # "How can he clear himself?"
+            found = real_words.decide(model, lower, prev, nxt, candidates, zipf)
+            if not found:
+                return word
+            reading = found[0] if word.islower() else found[0].capitalize()
+            return self._change(word, reading, "real-word", log, allow, m.string[m.end():m.end() + 12])
+        return self.REAL_WORD.sub(repl, text)
+
+    def _bigram_model(self) -> "real_words.BigramModel":
+        if "bigram_model" not in self.stats:
+            unigrams, bigrams = real_words.english_model_counts()
+            self.stats["bigram_model"] = real_words.BigramModel(unigrams, bigrams, self.lex.bigrams)
+        return self.stats["bigram_model"]
+
     # ------------------------------------------------------------ case-split
     def _case_split(self, text: str, log: Log, allow: Allow) -> str:
         def repl(m: re.Match) -> str:
@@ -472,6 +512,10 @@ def _outside_tokens(text: str, repair) -> str:
 def unclear_mark(witness: str) -> str:
     """The visible ``[?]`` for an unrecoverable reading, carrying the witness reading."""
     return token("unclear", witness) + "[?]" + token("/unclear")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return re.search(r"(^|[.!?:]\s+)$", text[:start]) is not None
 
 
 def _in_compound(text: str, start: int, end: int) -> bool:
