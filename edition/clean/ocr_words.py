@@ -36,10 +36,11 @@ MONTHS = ("January February March April May June July August September October N
           "December").split()
 FUNCTION_WORDS = frozenset("""the a an that to which who whom whose and but or nor is was were are be been
     as if of in for with by on at from this these those it he she they we i you not than then there
-    what when where while his her their its our your my up us me do go so no""".split())
+    what when where while his her their its our your my up us me do go so no am""".split())
 SPLIT_WORDS = FUNCTION_WORDS | {"all", "one", "two", "three", "any", "more", "most", "some", "such", "also",
                                  "be", "been", "have", "has", "had", "will", "would", "can", "could", "must",
                                  "should", "did", "does"}
+COMMON_PAIR = 500_000_000    # two short words run together split only if this common a pair ("in my", not "a me")
 PARTICLES = frozenset("up on off out down over in by all".split())   # second parts of compounds
 PREFIXES = ("anti", "counter", "ultra", "semi", "pseudo", "quasi", "inter", "intra", "super", "sub", "over",
             "under", "non", "mid", "pre", "post", "re", "co", "un")
@@ -373,13 +374,24 @@ class Corrector:
             if not (self.lex.name_known(head) and self.lex.known(tail) and self.lex.score(tail) >= 3.0):
                 return m.group(0)
             return self._change(m.group(0), f"{head} {tail}", "case-split", log, allow)
-        return re.sub(r"(?<![\w~])([A-Z]{2,}(?:\([a-z]\))?)([a-z]{2,})(?![\w~])", repl, text)
+        text = re.sub(r"(?<![\w~])([A-Z]{2,}(?:\([a-z]\))?)([a-z]{2,})(?![\w~])", repl, text)
+
+        def camel(m: re.Match) -> str:                     # "aTrotskyist", "ComradeYezhov", "FromMarch"
+            head, tail = m.group(1), m.group(2)
+            if self.attested(m.group(0)) or not self.lex.name_known(tail) or len(tail) < 3:
+                return m.group(0)
+            lower = head.lower()
+            if not (lower in FUNCTION_WORDS and lower != "i" or len(head) >= 4 and self.lex.corpus.get(lower, 0) >= 5
+                    and (head.islower() or self.lex.cased.get(head, 0) >= 5)):
+                return m.group(0)                          # "McCarthy", "LaGuardia": a name's own capital
+            return self._change(m.group(0), f"{head} {tail}", "case-split", log, allow)
+        return re.sub(r"(?<![\w~'])([A-Za-z][a-z]*)([A-Z][a-z]+)(?![\w~])", camel, text)
 
     # ------------------------------------------------------------ split
     def _split(self, text: str, log: Log, allow: Allow) -> str:
         def repl(m: re.Match) -> str:
             word = m.group(1)
-            if len(word) < 5 or not word[1:].islower() or text[max(0, m.start() - 1):m.start()] == "[":
+            if len(word) < 4 or not word[1:].islower() or text[max(0, m.start() - 1):m.start()] == "[":
                 return word                                # short, mixed case, or a Russian gloss
             parts = self._split_candidate(word)
             if not parts:
@@ -406,17 +418,34 @@ class Corrector:
         for i, (p, score) in enumerate(zip(parts, scores)):
             if p in NOT_PARTS or not self.lex.known(p) or score < 3.0:
                 return None
-            if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (i and len(parts[i - 1]) <= 2)):
-                return None
+            if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (
+                    i and len(parts[i - 1]) <= 2 and not self._short_pair(lower, parts))):
+                return None                                # "inmy" splits ("in my"), "goup" not (group)
             if len(p) == 3 and score < 4.5 and p not in FUNCTION_WORDS:
                 return None
         if not any(p in SPLIT_WORDS for p in parts) and not all(
-                self.lex.bigrams.get(pair) or self.lex.hyphenated(*pair) for pair in zip(parts, parts[1:])):
-            return None                                    # two content words: the clean texts must have them
+                self.lex.bigrams.get(pair) or self.lex.hyphenated(*pair) or self._english_pair(*pair)
+                for pair in zip(parts, parts[1:])):
+            return None                                    # two content words: the clean texts or English must pair them
         for a, b in zip(parts, parts[1:]):
             if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS and self.lex.known(a + b):
                 return None                                # "ram rods": the joined form is a word
         return parts
+
+    def _short_pair(self, lower: str, parts: list[str]) -> bool:
+        """Two short function words run together ("inmy", "asaresultof"): every pair of neighbouring parts
+        is attested English, and a word of two parts is not a common word that lost one letter ("goup")."""
+        if not all(self._english_pair(a, b) or self.lex.bigrams.get((a, b)) for a, b in zip(parts, parts[1:])):
+            return False                                   # "asked pop on in" (Poponin): not English
+        if not all(self._english_pair(a, b, COMMON_PAIR) for a, b in zip(parts, parts[1:])
+                   if len(a) <= 2 and len(b) <= 2):
+            return False                                   # "a me work" (fi amework): a rare pair
+        return len(parts) > 2 or not any(zipf(lower[:i] + ch + lower[i:]) >= 3.5
+                                         for i in range(len(lower) + 1) for ch in "abcdefghijklmnopqrstuvwxyz")
+
+    def _english_pair(self, first: str, second: str, least: int = 1) -> bool:
+        """The two words stand side by side in the English bigram list (symspellpy, from Google Books)."""
+        return real_words.english_model_counts()[1].get((first, second), 0) >= least
 
     def _split_candidate(self, word: str) -> list[str] | None:
         """The words ``word`` is run together from, or None (decided once per distinct word)."""

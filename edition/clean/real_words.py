@@ -28,7 +28,7 @@ from functools import lru_cache
 MARGIN = 5.0                 # natural-log odds a reading must gain from its two neighbours (~150:1)
 MARGIN_ONE_SIDE = 8.0        # ... from one neighbour, when the other side is punctuation (~3000:1)
 SIDE_GAIN = 0.0              # ... and no neighbour may speak for the printed word
-CONTEXT_GAIN = 1.5           # ... and one neighbour must speak for the reading (not the word counts alone)
+CONTEXT_GAIN = 2.5           # ... and one neighbour must speak for the reading (not the word counts alone)
 MIN_ZIPF = 3.0               # a proposed reading is a common English word
 COMMON = 5.0                 # a printed word this common (zipf) is changed only with both neighbours
 SHORT = 2                    # a printed word this short must be a very common word ("he", not "om", "ir")
