@@ -109,6 +109,12 @@ def test_real_word_with_the_edition_lexicon():
     assert fix(corrector, "exposed as aTrotskyist here")[0] == "exposed as a Trotskyist here"
     assert fix(corrector, "explained by ComradeYezhov today")[0] == "explained by Comrade Yezhov today"
     assert fix(corrector, "Within the fi amework of")[0] == "Within the fi amework of"   # not "a me work"
+    assert fix(corrector, "June 1936.Accordingto thelaconic announcement")[0] == \
+        "June 1936.According to the laconic announcement"    # a web typo of a common pair; a long rare part
+    assert fix(corrector, "agencies.Thenewpolicythusweakenedlocalpatronagecontroland made")[0] == \
+        "agencies.The new policy thus weakened local patronage control and made"
+    for kept in ("the materials obtained therefrom", "Ineverprided myself on this", "not an inconsiderable number"):
+        assert fix(corrector, kept)[0] == kept             # real words; "In ever prided" is not English
 
 
 @pytest.mark.parametrize("before, after", [

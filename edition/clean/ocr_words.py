@@ -40,6 +40,7 @@ FUNCTION_WORDS = frozenset("""the a an that to which who whom whose and but or n
 SPLIT_WORDS = FUNCTION_WORDS | {"all", "one", "two", "three", "any", "more", "most", "some", "such", "also",
                                  "be", "been", "have", "has", "had", "will", "would", "can", "could", "must",
                                  "should", "did", "does"}
+RARE_PART = 2.3             # a part of six letters or more may be this rare (zipf): "laconic", "intrude"
 COMMON_PAIR = 500_000_000    # two short words run together split only if this common a pair ("in my", not "a me")
 PARTICLES = frozenset("up on off out down over in by all".split())   # second parts of compounds
 PREFIXES = ("anti", "counter", "ultra", "semi", "pseudo", "quasi", "inter", "intra", "super", "sub", "over",
@@ -294,8 +295,10 @@ class Corrector:
                 return word                                # "red-tapists": a rare part of a compound
             if stem[:1].isupper() and _vowels_only(stem, reading):
                 return word                                # a/o in a name: a transliteration, not damage
-            if reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem):
+            parts = reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem)
+            if parts and all(self.lex.score(p) >= 3.0 for p in parts):
                 return word                                # "donot": words run together, not a misreading
+                                                           # ("inembers" is members, not "in embers")
             return self._change(word, reading + tail, "word", log, allow, m.string[m.end():m.end() + 12])
         return self.WORD.sub(repl, text)
 
@@ -412,12 +415,12 @@ class Corrector:
         (never two such in a row), and unless one part is a function word all parts are very common.
         """
         parts = segment(lower)
-        if parts is None or not 2 <= len(parts) <= 6:
+        if parts is None or not 2 <= len(parts) <= 10:
             return None
         scores = [self.lex.score(p) for p in parts]
         for i, (p, score) in enumerate(zip(parts, scores)):
-            if p in NOT_PARTS or not self.lex.known(p) or score < 3.0:
-                return None
+            if p in NOT_PARTS or not self.lex.known(p) or score < (RARE_PART if len(p) >= 6 else 3.0):
+                return None                                # a long rare word is a word ("thelaconic")
             if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (
                     i and len(parts[i - 1]) <= 2 and not self._short_pair(lower, parts))):
                 return None                                # "inmy" splits ("in my"), "goup" not (group)
@@ -481,13 +484,21 @@ class Corrector:
             return False
         if re.fullmatch(r"[a-z]{1,5}the", word) and word[:-3] in FUNCTION_WORDS:
             return False                                   # "ofthe", "tothe": never words
+        lower = word.lower()
+        if not self.lex.attested_in_corpus(word) and zipf(lower) < 2.5 and \
+                lower not in real_words.english_model_counts()[0]:       # "therefrom" is a word
+            parts = segment(lower)                         # "accordingto": a web typo of a common pair
+            if parts and len(parts) > 1 and all(self._english_pair(a, b, 10_000_000)
+                                                for a, b in zip(parts, parts[1:])):
+                return False
         return True
 
     def _name_split_ok(self, word: str, parts: list[str]) -> bool:
         """A capitalised word splits only into a function word and a common word
         ("Councilof", "Youmust"), never a name that happens to contain words ("Minin", "Shotman")."""
-        if len(parts) != 2:
-            return False
+        if len(parts) > 2:                                 # "Thenewpolicythusweakened...": a run of words
+            return parts[0] in FUNCTION_WORDS and len(word) >= 12 and self.lex.score(parts[1]) >= 4.0 and \
+                self._english_pair(parts[0], parts[1], 30_000_000)     # "Ineverprided" is not "In ever"
         first, second = parts
         if second in FUNCTION_WORDS and len(second) >= 2:
             return self.lex.cased.get(first.capitalize(), 0) >= 5 and self.lex.score(first) >= 4.0
