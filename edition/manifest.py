@@ -203,7 +203,7 @@ NOTES = Map({
 }, "Where the notes are and how markers look")
 
 OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "digits", "day-month",
-             "word", "case-split", "split", "dash", "unclear")
+             "word", "real-word", "case-split", "split", "dash", "unclear")
 
 OCR = Map({
     "enabled": Field(bool, "Correct OCR damage word by word (stage 'correct'); every change is logged in the "
@@ -218,6 +218,13 @@ OCR = Map({
         "reads": Field(str, "The digit", required=True),
     }), "Letters read for digits inside numbers (years, dates, folio and issue numbers)"),
     "keep": List(Field(str, "word"), "Words the rules must never change (a rare word that looks damaged)"),
+    "real_word": List(Map({
+        "printed": Field(str, "What the OCR printed (h)", required=True),
+        "reads": Field(str, "What it stands for (b)", required=True),
+        "min_gap": Field(float, "How much more common (wordfreq zipf) the reading must be than the printed "
+                         "word (a/o turns 'papular' into 'popular', never 'tame' into 'tome')", default=0.0),
+    }), "Confusions so frequent in this witness that a real word may be a misreading ('he' for 'be'); "
+        "the rule 'real-word' tries them when both neighbouring words favour the other reading"),
     "veto": List(Map({
         "line": Field(int, "Witness line of the change (as in corrections.tsv)", required=True),
         "before": Field(str, "The text the rule would change (as in corrections.tsv)", required=True),

@@ -11,6 +11,8 @@ lets the caller veto a single change (the manifest's ``ocr.veto``).  The rules:
     day-month       a day before a month:                "on I January"      -> "on 1 January"
     archival        an archival reference:               "f. 17, ap. r, d. 573 , l .  23" -> "f. 17, op. 1, d. 573, l. 23"
     word            one confusion-model reading:         "memhers", "fiom"   -> "members", "from"
+    real-word       a misreading that is itself a word:  "should he borne"   -> "should be borne"
+                    (``edition.clean.real_words``: only the manifest's ``real_word`` confusions)
     case-split      an acronym glued to a word:          "USSRand"           -> "USSR and"
     split           words run together:                  "tookallmeasures"   -> "took all measures"
     dash            an em dash printed as a hyphen:      "established-that is" -> "established—that is"
@@ -27,16 +29,19 @@ from typing import Callable
 
 from ..manifest import OCR_RULES as RULES
 from ..model import TOKEN_OPEN, TOKEN_RE, token
+from . import real_words
 from .lexicon import Lexicon, zipf
 
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 FUNCTION_WORDS = frozenset("""the a an that to which who whom whose and but or nor is was were are be been
     as if of in for with by on at from this these those it he she they we i you not than then there
-    what when where while his her their its our your my up us me do go so no""".split())
+    what when where while his her their its our your my up us me do go so no am""".split())
 SPLIT_WORDS = FUNCTION_WORDS | {"all", "one", "two", "three", "any", "more", "most", "some", "such", "also",
                                  "be", "been", "have", "has", "had", "will", "would", "can", "could", "must",
                                  "should", "did", "does"}
+RARE_PART = 2.3             # a part of six letters or more may be this rare (zipf): "laconic", "intrude"
+COMMON_PAIR = 500_000_000    # two short words run together split only if this common a pair ("in my", not "a me")
 PARTICLES = frozenset("up on off out down over in by all".split())   # second parts of compounds
 PREFIXES = ("anti", "counter", "ultra", "semi", "pseudo", "quasi", "inter", "intra", "super", "sub", "over",
             "under", "non", "mid", "pre", "post", "re", "co", "un")
@@ -55,6 +60,7 @@ class Config:
     rules: tuple[str, ...] = RULES
     max_edits: int = 2
     keep: frozenset = frozenset()                       # words never changed (manifest)
+    real_word: list[tuple[str, str]] = field(default_factory=list)   # confusions tried on real words
 
 
 Log = Callable[[str, str, str], None]
@@ -289,8 +295,10 @@ class Corrector:
                 return word                                # "red-tapists": a rare part of a compound
             if stem[:1].isupper() and _vowels_only(stem, reading):
                 return word                                # a/o in a name: a transliteration, not damage
-            if reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem):
+            parts = reading.islower() and stem.islower() and "~" not in stem and self._split_parts(stem)
+            if parts and all(self.lex.score(p) >= 3.0 for p in parts):
                 return word                                # "donot": words run together, not a misreading
+                                                           # ("inembers" is members, not "in embers")
             return self._change(word, reading + tail, "word", log, allow, m.string[m.end():m.end() + 12])
         return self.WORD.sub(repl, text)
 
@@ -326,6 +334,42 @@ class Corrector:
                 else _best_reading(self, word)
         return cache[word]
 
+    # ------------------------------------------------------------ real-word
+    REAL_WORD = re.compile(r"(?<![\w~'\-\[])([A-Za-z]+)(?![\w~'\-\]])")
+
+    def _real_word(self, text: str, log: Log, allow: Allow) -> str:
+        """``should he borne`` -> ``should be borne``: a word the neighbours say was misread."""
+        if not self.config.real_word:
+            return text
+        model = self._bigram_model()
+
+        def repl(m: re.Match) -> str:
+            word = m.group(1)
+            lower = word.lower()
+            if word in self.config.keep or lower in self.config.keep:
+                return word
+            if not (word.islower() or word[1:].islower() and _sentence_start(text, m.start())):
+                return word                                # a name, an acronym
+            candidates = real_words.readings(lower, self.config.real_word)
+            if not candidates:
+                return word
+            prev, nxt = real_words.neighbours(text, m.start(), m.end())
+            if lower in real_words.PRONOUNS and prev in real_words.AUXILIARIES and \
+                    real_words.in_question(text, m.end()):
+                return word                                # "How can he clear himself?"
+            found = real_words.decide(model, lower, prev, nxt, candidates, zipf)
+            if not found:
+                return word
+            reading = found[0] if word.islower() else found[0].capitalize()
+            return self._change(word, reading, "real-word", log, allow, m.string[m.end():m.end() + 12])
+        return self.REAL_WORD.sub(repl, text)
+
+    def _bigram_model(self) -> "real_words.BigramModel":
+        if "bigram_model" not in self.stats:
+            unigrams, bigrams = real_words.english_model_counts()
+            self.stats["bigram_model"] = real_words.BigramModel(unigrams, bigrams, self.lex.bigrams)
+        return self.stats["bigram_model"]
+
     # ------------------------------------------------------------ case-split
     def _case_split(self, text: str, log: Log, allow: Allow) -> str:
         def repl(m: re.Match) -> str:
@@ -333,13 +377,24 @@ class Corrector:
             if not (self.lex.name_known(head) and self.lex.known(tail) and self.lex.score(tail) >= 3.0):
                 return m.group(0)
             return self._change(m.group(0), f"{head} {tail}", "case-split", log, allow)
-        return re.sub(r"(?<![\w~])([A-Z]{2,}(?:\([a-z]\))?)([a-z]{2,})(?![\w~])", repl, text)
+        text = re.sub(r"(?<![\w~])([A-Z]{2,}(?:\([a-z]\))?)([a-z]{2,})(?![\w~])", repl, text)
+
+        def camel(m: re.Match) -> str:                     # "aTrotskyist", "ComradeYezhov", "FromMarch"
+            head, tail = m.group(1), m.group(2)
+            if self.attested(m.group(0)) or not self.lex.name_known(tail) or len(tail) < 3:
+                return m.group(0)
+            lower = head.lower()
+            if not (lower in FUNCTION_WORDS and lower != "i" or len(head) >= 4 and self.lex.corpus.get(lower, 0) >= 5
+                    and (head.islower() or self.lex.cased.get(head, 0) >= 5)):
+                return m.group(0)                          # "McCarthy", "LaGuardia": a name's own capital
+            return self._change(m.group(0), f"{head} {tail}", "case-split", log, allow)
+        return re.sub(r"(?<![\w~'])([A-Za-z][a-z]*)([A-Z][a-z]+)(?![\w~])", camel, text)
 
     # ------------------------------------------------------------ split
     def _split(self, text: str, log: Log, allow: Allow) -> str:
         def repl(m: re.Match) -> str:
             word = m.group(1)
-            if len(word) < 5 or not word[1:].islower() or text[max(0, m.start() - 1):m.start()] == "[":
+            if len(word) < 4 or not word[1:].islower() or text[max(0, m.start() - 1):m.start()] == "[":
                 return word                                # short, mixed case, or a Russian gloss
             parts = self._split_candidate(word)
             if not parts:
@@ -360,23 +415,40 @@ class Corrector:
         (never two such in a row), and unless one part is a function word all parts are very common.
         """
         parts = segment(lower)
-        if parts is None or not 2 <= len(parts) <= 6:
+        if parts is None or not 2 <= len(parts) <= 10:
             return None
         scores = [self.lex.score(p) for p in parts]
         for i, (p, score) in enumerate(zip(parts, scores)):
-            if p in NOT_PARTS or not self.lex.known(p) or score < 3.0:
-                return None
-            if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (i and len(parts[i - 1]) <= 2)):
-                return None
+            if p in NOT_PARTS or not self.lex.known(p) or score < (RARE_PART if len(p) >= 6 else 3.0):
+                return None                                # a long rare word is a word ("thelaconic")
+            if len(p) <= 2 and (p not in FUNCTION_WORDS or p == "i" or (
+                    i and len(parts[i - 1]) <= 2 and not self._short_pair(lower, parts))):
+                return None                                # "inmy" splits ("in my"), "goup" not (group)
             if len(p) == 3 and score < 4.5 and p not in FUNCTION_WORDS:
                 return None
         if not any(p in SPLIT_WORDS for p in parts) and not all(
-                self.lex.bigrams.get(pair) or self.lex.hyphenated(*pair) for pair in zip(parts, parts[1:])):
-            return None                                    # two content words: the clean texts must have them
+                self.lex.bigrams.get(pair) or self.lex.hyphenated(*pair) or self._english_pair(*pair)
+                for pair in zip(parts, parts[1:])):
+            return None                                    # two content words: the clean texts or English must pair them
         for a, b in zip(parts, parts[1:]):
             if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS and self.lex.known(a + b):
                 return None                                # "ram rods": the joined form is a word
         return parts
+
+    def _short_pair(self, lower: str, parts: list[str]) -> bool:
+        """Two short function words run together ("inmy", "asaresultof"): every pair of neighbouring parts
+        is attested English, and a word of two parts is not a common word that lost one letter ("goup")."""
+        if not all(self._english_pair(a, b) or self.lex.bigrams.get((a, b)) for a, b in zip(parts, parts[1:])):
+            return False                                   # "asked pop on in" (Poponin): not English
+        if not all(self._english_pair(a, b, COMMON_PAIR) for a, b in zip(parts, parts[1:])
+                   if len(a) <= 2 and len(b) <= 2):
+            return False                                   # "a me work" (fi amework): a rare pair
+        return len(parts) > 2 or not any(zipf(lower[:i] + ch + lower[i:]) >= 3.5
+                                         for i in range(len(lower) + 1) for ch in "abcdefghijklmnopqrstuvwxyz")
+
+    def _english_pair(self, first: str, second: str, least: int = 1) -> bool:
+        """The two words stand side by side in the English bigram list (symspellpy, from Google Books)."""
+        return real_words.english_model_counts()[1].get((first, second), 0) >= least
 
     def _split_candidate(self, word: str) -> list[str] | None:
         """The words ``word`` is run together from, or None (decided once per distinct word)."""
@@ -412,13 +484,21 @@ class Corrector:
             return False
         if re.fullmatch(r"[a-z]{1,5}the", word) and word[:-3] in FUNCTION_WORDS:
             return False                                   # "ofthe", "tothe": never words
+        lower = word.lower()
+        if not self.lex.attested_in_corpus(word) and zipf(lower) < 2.5 and \
+                lower not in real_words.english_model_counts()[0]:       # "therefrom" is a word
+            parts = segment(lower)                         # "accordingto": a web typo of a common pair
+            if parts and len(parts) > 1 and all(self._english_pair(a, b, 10_000_000)
+                                                for a, b in zip(parts, parts[1:])):
+                return False
         return True
 
     def _name_split_ok(self, word: str, parts: list[str]) -> bool:
         """A capitalised word splits only into a function word and a common word
         ("Councilof", "Youmust"), never a name that happens to contain words ("Minin", "Shotman")."""
-        if len(parts) != 2:
-            return False
+        if len(parts) > 2:                                 # "Thenewpolicythusweakened...": a run of words
+            return parts[0] in FUNCTION_WORDS and len(word) >= 12 and self.lex.score(parts[1]) >= 4.0 and \
+                self._english_pair(parts[0], parts[1], 30_000_000)     # "Ineverprided" is not "In ever"
         first, second = parts
         if second in FUNCTION_WORDS and len(second) >= 2:
             return self.lex.cased.get(first.capitalize(), 0) >= 5 and self.lex.score(first) >= 4.0
@@ -472,6 +552,10 @@ def _outside_tokens(text: str, repair) -> str:
 def unclear_mark(witness: str) -> str:
     """The visible ``[?]`` for an unrecoverable reading, carrying the witness reading."""
     return token("unclear", witness) + "[?]" + token("/unclear")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return re.search(r"(^|[.!?:]\s+)$", text[:start]) is not None
 
 
 def _in_compound(text: str, start: int, end: int) -> bool:

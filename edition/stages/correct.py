@@ -103,7 +103,8 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
     for d in spec["digits"]:
         digits[d["printed"]] = digits.get(d["printed"], "") + d["reads"]      # "r": "12" (1 or 2)
     config = Config(confusions=[(c["printed"], c["reads"]) for c in spec["confusions"]], digits=digits,
-                    rules=tuple(spec["rules"]) or RULES, keep=frozenset(spec["keep"]))
+                    rules=tuple(spec["rules"]) or RULES, keep=frozenset(spec["keep"]),
+                    real_word=[(c["printed"], c["reads"], c["min_gap"]) for c in spec["real_word"]])
     corrector = Corrector(lexicon, config)
     for block in all_blocks(text):
         corrector.learn_archival(block.plain())
