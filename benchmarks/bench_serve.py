@@ -90,15 +90,17 @@ def main() -> None:
     original = manifest.read_text(encoding="utf-8")
     line, _ = pick_line(root)
     manifest.write_text(with_emendation(original, line, READINGS[0]), encoding="utf-8")
+    env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH") or subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "0")
     warm = subprocess.run([PYTHON, str(root / "build_edition.py"), "build", "--no-pdf"], cwd=root,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)     # the copy has no git history
     if warm.returncode:
         raise SystemExit(f"warming build failed:\n{warm.stderr[-3000:]}")
     port = free_port()
     log_path = root.parent / "serve.log"
     log = open(log_path, "w")
     server = subprocess.Popen([PYTHON, str(root / "build_edition.py"), "serve", "--port", str(port)], cwd=root,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     latencies = []
     try:
         base = f"http://127.0.0.1:{port}/"
