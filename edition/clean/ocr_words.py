@@ -582,11 +582,18 @@ def preload() -> None:
 
 def segment(word: str) -> list[str] | None:
     """Split a run-together lowercase word with symspellpy's word segmentation (no spelling changes)."""
+    parts = _segmented(word)
+    return list(parts) if parts is not None else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _segmented(word: str) -> tuple[str, ...] | None:
+    """``segment``, once per word and process (``serve`` rebuilds keep it)."""
     result = _segmenter().word_segmentation(word, max_edit_distance=0)
     parts = result.corrected_string.split()
     if "".join(parts) != word:
         return None
-    return parts
+    return tuple(parts)
 
 
 def english_zipf(word: str) -> float:
