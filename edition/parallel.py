@@ -124,7 +124,7 @@ def _run_texts(root, only, progress, store, inputs, after_first_group, jobs, opt
             if isinstance(cached, TextResult):
                 results[slug] = cached
     pending = [t for t in loaded.texts if t.slug not in results]
-    if pending and store is not None:
+    if pending and store is not None and inputs is not None:
         _lexicon_from_cache(store, inputs)
     timings: dict[str, float] = {}
     ran: set[str] = set()
