@@ -8,6 +8,9 @@ it depends on*, read from disk each build, never a timestamp:
              requirements*.txt, constraints.txt, the Python version, CACHE_VERSION
     shared   every file directly in texts/ (the register texts/persons.yml, lexicons ...)
     text     every file in texts/<slug>/ (witness, manifest, ledger ...)
+    lexicon  what the OCR lexicon reads from the whole corpus (``Inputs.lexicon``): which texts
+             are corrected (each manifest's ``ocr.enabled``) and the witnesses of the others;
+             part of every text's key
     site     docs/**, mkdocs.yml
 
 So a new stage, template or lexicon added by anyone is covered without this
@@ -90,6 +93,8 @@ class Inputs:
     shared: str
     site: str
     texts: dict[str, str] = field(default_factory=dict)
+    root: str = ""
+    _lexicon: str | None = None
 
     @classmethod
     def scan(cls, root: Path | str) -> "Inputs":
@@ -103,11 +108,21 @@ class Inputs:
         texts = {p.name: digest_files(root, [p.relative_to(root).as_posix()])
                  for p in (sorted(texts_dir.iterdir()) if texts_dir.is_dir() else []) if p.is_dir()}
         return cls(code=code, shared=digest_files(root, shared), site=digest_files(root, SITE_PATHS),
-                   texts=texts)
+                   texts=texts, root=str(root))
+
+    def lexicon(self) -> str:
+        """What the OCR lexicon is made from, read from *other* texts too (``correct.lexicon_key``:
+        every manifest's ``ocr.enabled``, the clean witnesses, lexicon and register, word lists)."""
+        if self._lexicon is None:
+            from .stages.correct import lexicon_key
+            self._lexicon = lexicon_key(self.root)
+        return self._lexicon
 
     def text_key(self, slug: str) -> str:
-        """What one text's pipeline result depends on, besides the rest of the corpus' vocabulary."""
-        return combine("text", self.code, self.shared, slug, self.texts.get(slug, ""))
+        """What one text's pipeline result depends on, besides the rest of the corpus' vocabulary:
+        the code, the shared files, its own folder and the OCR lexicon (every text's report counts
+        the words unknown to it; a corrected text is corrected with it)."""
+        return combine("text", self.code, self.shared, self.lexicon(), slug, self.texts.get(slug, ""))
 
     def build_key(self, *options: str) -> str:
         """What the whole output depends on (``options``: build date, flags, text selection)."""

@@ -216,3 +216,65 @@ def test_serve_memory_keeps_the_newest_entry_as_an_object(tmp_path):
     store.save("k", "a", "2" * 8, {"x": [2]})
     assert store.load("k", "a", "2" * 8) == {"x": [2]}
     assert store.load("k", "a", "1" * 8) == payload                   # older key: from disk
+
+
+def _two_texts(root: Path) -> Path:
+    """A corpus of two: ``damaged`` asks for OCR correction, ``clean`` is evidence for its lexicon."""
+    for slug, enabled in (("damaged", "true"), ("clean", "false")):
+        folder = root / "texts" / slug
+        folder.mkdir(parents=True)
+        (folder / "edition.yml").write_text(f"title: {slug}\nsource:\n  file: source.txt\nocr:\n  enabled: {enabled}\n",
+                                            encoding="utf-8")
+        (folder / "source.txt").write_text(f"The {slug} witness.\n", encoding="utf-8")
+    return root
+
+
+def test_every_text_key_covers_what_the_ocr_lexicon_reads_from_other_texts(tmp_path):
+    """The lexicon reads the other texts' manifests (ocr.enabled) and clean witnesses: the corrected
+    text's cache key changes with exactly those, not with the rest of another text's folder."""
+    from edition.cache import Inputs
+    root = _two_texts(tmp_path)
+    key = Inputs.scan(root).text_key("damaged")
+    clean = root / "texts" / "clean"
+
+    (clean / "notes.txt").write_text("an editor's note, not read by the lexicon\n", encoding="utf-8")
+    (clean / "edition.yml").write_text((clean / "edition.yml").read_text(encoding="utf-8")
+                                       .replace("title: clean", "title: Clean"), encoding="utf-8")
+    assert Inputs.scan(root).text_key("damaged") == key
+
+    (clean / "source.txt").write_text("The clean witness, one word more.\n", encoding="utf-8")
+    changed_witness = Inputs.scan(root).text_key("damaged")
+    assert changed_witness != key
+
+    (clean / "edition.yml").write_text((clean / "edition.yml").read_text(encoding="utf-8")
+                                       .replace("enabled: false", "enabled: true"), encoding="utf-8")
+    corrected_too = Inputs.scan(root).text_key("damaged")
+    assert corrected_too != changed_witness
+    (clean / "source.txt").write_text("A witness no longer read as evidence.\n", encoding="utf-8")
+    assert Inputs.scan(root).text_key("damaged") == corrected_too     # not evidence: its witness is not read
+
+
+def test_another_texts_clean_witness_changed_reruns_every_text(project, clean_build, tmp_path):
+    """A clean witness is evidence for the OCR lexicon, which every text's pipeline uses (its report
+    counts the words unknown to it): every text is run again, and the site equals a clean build."""
+    import re
+    folder = project / "texts" / "furr-abridged"
+    manifest, witness = folder / "edition.yml", folder / "source.txt"
+    before_manifest, before_witness = manifest.read_text(encoding="utf-8"), witness.read_bytes()
+    edited = before_witness.replace(b"Something \n", b"Something entirely \n", 1)
+    assert edited != before_witness
+    witness.write_bytes(edited)
+    manifest.write_text(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(edited).hexdigest()}",
+                               before_manifest, count=1), encoding="utf-8")
+    try:
+        edition = build(project, project / "site")
+        assert set(edition.options["texts_run"]) == set(TEXTS)
+        reference = tmp_path / "reference"
+        build(project, reference, cache=False)
+        assert digests(project / "site") == digests(reference)
+    finally:
+        manifest.write_text(before_manifest, encoding="utf-8")
+        witness.write_bytes(before_witness)
+    edition = build(project, project / "site")                     # back as it was: from the cache
+    assert edition.options["texts_run"] == []
+    assert digests(project / "site") == clean_build

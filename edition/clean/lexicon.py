@@ -108,6 +108,18 @@ class Lexicon:
             hit = self._known_cache[key] = self._known(word, exclude)
         return hit
 
+    def prefixes(self) -> set[str]:
+        """Every beginning of a word ``plausible`` accepts (lowercase, also with "'s"): a string that
+        begins none of them cannot grow into a plausible word (made once per lexicon)."""
+        made = self.__dict__.get("_prefixes")
+        if made is None:
+            words = _symspell_words() | self.corpus.keys() | self.curated_lower | self.persons_lower
+            made = {w[:i] for w in words for i in range(len(w) + 1)}
+            made.update(w + "'" for w in words)
+            made.update(w + "'s" for w in words)
+            self._prefixes = made
+        return made
+
     def plausible(self, word: str) -> bool:
         """Cheap first test for a candidate: in some list at all (before any frequency is looked up)."""
         lower = word.lower()
@@ -201,7 +213,7 @@ def load_curated(root: str, groups: tuple[str, ...] = ()) -> set[str]:
     path = Path(root) / LEXICON_PATH
     if not path.is_file():
         return set()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     words: set[str] = set()
     for name, group in data.items():
         if groups and name not in groups:

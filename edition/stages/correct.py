@@ -17,6 +17,7 @@ words never count as evidence for itself).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -46,44 +47,93 @@ def run(edition: Edition) -> None:
 
 
 # ---------------------------------------------------------------- lexicon
-_LEXICONS: dict[tuple, Lexicon] = {}
+_LEXICONS: dict[str, Lexicon] = {}          # lexicon_key -> Lexicon (the newest one only)
+WORD_LIST_PACKAGES = ("wordfreq", "symspellpy")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def edition_lexicon(root: str) -> Lexicon:
     """The lexicon from the witnesses of every text *not* corrected, read from disk (so building one
-    text alone gives the same corrections), plus word lists, register and curated list."""
-    clean: dict[str, list[str]] = {}
-    stamp = []
+    text alone gives the same corrections), plus word lists, register and curated list.
+
+    Made once per content of its inputs (``lexicon_key``); ``adopt_lexicon`` hands in one made
+    earlier (``edition.parallel`` keeps it in build/cache)."""
+    key, clean = lexicon_sources(root)
+    if key not in _LEXICONS:
+        _LEXICONS.clear()
+        _LEXICONS[key] = Lexicon.for_edition(root, {slug: read() for slug, read in clean.items()})
+    return _LEXICONS[key]
+
+
+def lexicon_key(root: str) -> str:
+    """SHA-256 of exactly what ``edition_lexicon`` reads: every manifest's ``ocr.enabled`` (which
+    texts are evidence), the witnesses of the texts not corrected, texts/lexicon.yml,
+    texts/persons.yml and the versions of the word-list packages (wordfreq, symspellpy).
+
+    >>> lexicon_key(root) == lexicon_key(root)     # another text's ocr.enabled or clean witness changes it
+    True
+    """
+    return lexicon_sources(root)[0]
+
+
+def adopt_lexicon(key: str, lexicon: Lexicon) -> None:
+    """Use ``lexicon`` (made earlier from the inputs of ``key``) instead of making it again."""
+    _LEXICONS.clear()
+    _LEXICONS[key] = lexicon
+
+
+def lexicon_sources(root: str) -> tuple[str, dict]:
+    """(``lexicon_key``, {slug: function reading that clean witness's lines})."""
+    from importlib import metadata
+    h = hashlib.sha256()
+    clean: dict = {}
     for manifest in sorted(Path(root, "texts").glob("*/edition.yml")):
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
-        if (data.get("ocr") or {}).get("enabled"):
+        raw = manifest.read_bytes()
+        try:
+            data = yaml.load(raw.decode("utf-8"), Loader=_LOADER) or {}
+        except (yaml.YAMLError, UnicodeDecodeError):
+            data = None                            # the load stage reports it; the key still changes with it
+        if not isinstance(data, dict):
+            h.update(b"manifest\0" + manifest.parent.name.encode() + b"\0" + hashlib.sha256(raw).digest())
+            continue
+        enabled = bool((data.get("ocr") or {}).get("enabled")) if isinstance(data.get("ocr") or {}, dict) else True
+        h.update(f"text\0{manifest.parent.name}\0{int(enabled)}\0".encode())
+        if enabled:
             continue
         source = manifest.parent / ((data.get("source") or {}).get("file") or "source.txt")
         if source.is_file():
-            clean[manifest.parent.name] = source.read_text(encoding="utf-8").split("\n")
-            stamp.append((manifest.parent.name, source.stat().st_mtime_ns, source.stat().st_size))
+            content = source.read_bytes()
+            h.update(source.name.encode() + b"\0" + hashlib.sha256(content).digest())
+            clean[manifest.parent.name] = lambda content=content: _text_lines(content)
     for extra in ("texts/lexicon.yml", "texts/persons.yml"):
         path = Path(root, extra)
-        if path.is_file():
-            stamp.append((extra, path.stat().st_mtime_ns, path.stat().st_size))
-    key = (str(root), tuple(stamp))
-    if key not in _LEXICONS:
-        _LEXICONS.clear()
-        _LEXICONS[key] = Lexicon.for_edition(root, clean)
-    return _LEXICONS[key]
+        h.update(extra.encode() + b"\0" + (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b""))
+    for package in WORD_LIST_PACKAGES:
+        try:
+            h.update(f"{package}=={metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package}: none\0".encode())
+    return h.hexdigest(), clean
+
+
+def _text_lines(content: bytes) -> list[str]:
+    """The lines of a witness as ``Path.read_text`` reads them (universal newlines)."""
+    return content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def unknown_rate(text: Text, lexicon: Lexicon) -> tuple[int, float]:
     """(words, words unknown to the lexicon per 1,000), the text's own words left out of the evidence."""
-    words = unknown = 0
+    counts: Counter = Counter()
     for block in all_blocks(text):
-        for w in re.findall(r"[A-Za-z~][A-Za-z~']*", block.plain()):
-            w = w.strip("'")
-            if not w:
-                continue
-            words += 1
-            if "~" in w or not lexicon.known(w, exclude=text.slug):
-                unknown += 1
+        counts.update(re.findall(r"[A-Za-z~][A-Za-z~']*", block.plain()))
+    words = unknown = 0
+    for w, n in counts.items():                     # each distinct word once
+        w = w.strip("'")
+        if not w:
+            continue
+        words += n
+        if "~" in w or not lexicon.known(w, exclude=text.slug):
+            unknown += n
     return words, round(1000 * unknown / words, 2) if words else 0.0
 
 
