@@ -173,7 +173,11 @@ def corrected():
 
 DAMAGED = ["memhers", "fiom", "tookallmeasures", "Voprory irtorii", "Voprory", "irtorii", "Irvesfiia",
            "Imertiia", "Kameney", "naterials", "Russiain", "RAB-OCHAYA", "NKVITZ", "Yezhovz'", "Yezhovz",
-           "editorial hoard", "ap. r", "[razgroml", "1,0o6,030", "26O", "on I January", "TrK KPSS"]
+           "editorial hoard", "ap. r", "[razgroml", "1,0o6,030", "26O", "on I January", "TrK KPSS",
+           # notes: archival references, cited titles, numbers (edition.clean.references)
+           "Op. 3", "op. zza", "op. IZO", "op. Iro", "d. z740", "d. 9zz", "ll. lo", "Il. 5", "RTsKhlDNI", "TsKKPSS",
+           "Voproryirtorii", "Voprory", "Irvestiia", "Izvestrro", "T r K", "T s K", "Istoricherkiiarkhiv",
+           "Modovrkie", "19j4", "435-j6", "1985,58-64", "TsK  KPSS"]
 
 
 def _passages(text):

@@ -69,8 +69,10 @@ def read_pages(printed: str, read: Read) -> tuple[list[str], int]:
     return items, (ends[-1] if ends else 0)
 
 
-def read_page_items(printed: str, read: Read) -> tuple[list[str], list[int]]:
-    """The folios read as far as they go, with the printed end of each."""
+def read_page_items(printed: str, read: Read, unclear: Callable[[str], str] | None = None, tail: str = ""
+                    ) -> tuple[list[str], list[int]]:
+    """The folios read as far as they go, with the printed end of each; a single folio with more than
+    one reading ("r6": 16 or 26) is ``unclear(printed)`` when ``unclear`` is given, and ends the list."""
     items: list[str] = []
     ends: list[int] = []
     used = 0
@@ -84,6 +86,11 @@ def read_page_items(printed: str, read: Read) -> tuple[list[str], list[int]]:
             break
         a = read_page(first, read)
         b = read_page(m.group("b"), read) if m.group("b") else ""
+        if a is None and not m.group("b") and unclear and not re.match(r" ?[0-9A-Za-z~]", printed[m.end():] + tail) \
+                and len([r for r in read(first) if r[:1] != "0"]) > 1:
+            items.append(unclear(first))                  # "l. r6": l. [?]
+            ends.append(m.end())
+            break
         if a is None or b is None or (b and not _range_ok(a, b)):
             break
         items.append(f"{a}-{b}" if b else a)
@@ -100,7 +107,7 @@ def _range_ok(first: str, last: str) -> bool:
     return int(last) >= int(first)
 
 
-def normalise_folio(m: re.Match, read: Read) -> list[tuple[str, int]] | None:
+def normalise_folio(m: re.Match, read: Read, unclear=None) -> list[tuple[str, int]] | None:
     """``,II. 3, 34`` -> [(``, ll. 3``, end of the first folio), (``, 34``, end of the next)], or None
     when there is no folio: the mark and first folio, then each further folio, are one change each.
 
@@ -108,11 +115,11 @@ def normalise_folio(m: re.Match, read: Read) -> list[tuple[str, int]] | None:
     """
     if not m.group("l"):
         return None
-    items, ends = read_page_items(m.group("lv"), read)
+    items, ends = read_page_items(m.group("lv"), read, unclear, m.string[m.end("lv"):m.end("lv") + 3])
     if not items:
         ll = "ll" if m.group("l") in LL_FORMS else "l"
         return [(f", {ll}. ", m.start("lv"))]
-    ll = "ll" if len(items) > 1 or "-" in items[0] or m.group("l") in LL_FORMS else "l"
+    ll = "ll" if len(items) > 1 or re.fullmatch(r"[0-9]+(ob)?-[0-9]+(ob)?", items[0]) or m.group("l") in LL_FORMS else "l"
     return [(f", {ll}. {items[0]}", m.start("lv") + ends[0])] + [
         (f", {item}", m.start("lv") + end) for item, end in zip(items[1:], ends[1:])]
 
@@ -155,11 +162,14 @@ def normalise_references(text: str, read: Read, change: Change, unclear: Callabl
             seen = known.get((f[0], d[0]), set())
             attested = [x for x in o if x in seen]
             o = attested if len(attested) == 1 and len(seen) == 1 else o
-        if not (f and o and d) or len(f) > 1:
-            return m.group(0)                              # a part unreadable: left as printed
+        if not (f and o) or len(f) > 1:
+            return m.group(0)                              # fond or opis unreadable: left as printed
         opis = o[0] if len(o) == 1 else unclear(f"{m.group('op')}. {m.group('o')}")
+        if not d:                                          # "op. Iro, d. ra6": the delo is left as printed
+            return change(m.string[m.start():m.end("o")], f"f. {f[0]}, op. {opis}", "archival") + \
+                m.string[m.end("o"):m.end()]
         delo = d[0] if len(d) == 1 else unclear(f"d. {m.group('d')}")
-        return _apply(m, f"f. {f[0]}, op. {opis}, d. {delo}", m.end("d"), normalise_folio(m, read), change,
+        return _apply(m, f"f. {f[0]}, op. {opis}, d. {delo}", m.end("d"), normalise_folio(m, read, unclear), change,
                       "archival")
     return REFERENCE.sub(repl, text)
 
@@ -220,7 +230,7 @@ def tidy_spacing(text: str, change: Change) -> str:
 
 
 # ---------------------------------------------------------------- cited titles
-TITLE_SLOT = re.compile(r"(?<![,\s])(?=,? no\. ?[0-9zrIlogjq]|, (?:1[89]|r[g9]|19)[0-9zrIlogjq]{2}\b)")
+TITLE_SLOT = re.compile(r"(?<![,\s])(?=,?\s+no\. ?[0-9zrIlogjq]|,\s+(?:1[89]|r[g9]|19)[0-9zrIlogjq]{2}\b)")
 
 
 def _letters(s: str) -> str:
