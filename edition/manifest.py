@@ -202,8 +202,8 @@ NOTES = Map({
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 
-OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "archival-part", "digits",
-             "day-month", "word", "title", "case-split", "split", "dash", "unclear", "note-spacing")
+OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "archival-part", "issue",
+             "digits", "day-month", "word", "title", "case-split", "split", "dash", "unclear", "note-spacing")
 
 OCR = Map({
     "enabled": Field(bool, "Correct OCR damage word by word (stage 'correct'); every change is logged in the "

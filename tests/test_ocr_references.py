@@ -161,3 +161,41 @@ def test_unclear_mark_never_swallows_the_following_text():
     items, ends = references.read_page_items("r6", lambda s: ["16", "26"] if s == "r6" else [], lambda w: "[?]",
                                              tail=", 03ofor")
     assert items == ["[?]"] and ends == [2]
+
+
+# ---------------------------------------------------------------- issue
+@pytest.mark.parametrize("before, after", [
+    ("Izvestiia TsK KPSS,  no. j,1989, 72", "Izvestiia TsK KPSS, no. 3, 1989, 72"),
+    ("Voprosy istorii, no. z, 1993, 17", "Voprosy istorii, no. 2, 1993, 17"),
+    ("Soviet Studies, 1981, no. lo.", "Soviet Studies, 1981, no. 10."),
+])
+def test_issue_number_read(corrector, before, after):
+    assert fix(corrector, before)[0] == after
+
+
+def test_ambiguous_issue_number_marked(corrector):
+    out, log = fix(corrector, "Sotsiologicheskie issledovaniia, 1991, no. r ,  74-75.")
+    assert plain(out) == "Sotsiologicheskie issledovaniia, 1991, no. [?], 74-75."
+    assert unclear_mark("r") in out
+
+
+@pytest.mark.parametrize("text", [
+    "He said no. I did not.",                          # an English no: no comma before it
+    "Trud, no. one",                                   # a word, not a number
+    "Voprosy istorii, no. 10, 1994",
+])
+def test_issue_negative(corrector, text):
+    assert fix(corrector, text)[0] == text
+
+
+@pytest.mark.parametrize("before, after", [
+    ("RTsKhIDNI,f. 39, op. 1", "RTsKhIDNI, f. 39, op. 1"),
+    ("Moscow, 1990,31,37)", "Moscow, 1990, 31, 37)"),
+    ("New York, 1989 ,4 .", "New York, 1989, 4."),
+])
+def test_note_spacing_more(corrector, before, after):
+    assert fix(corrector, before)[0] == after
+
+
+def test_a_misread_thousand_is_not_spaced(corrector):
+    assert "zw,ooo" in fix(corrector, "more than zw,ooo expelled")[0]

@@ -8,6 +8,7 @@ printed value can stand for (``read("r6") == ["16", "26"]`` in Getty, where ``r`
                    "f. 5446, op. zza, d. 339, ll. 5-11."           -> "f. 5446, op. 22a, d. 339, ll. 5-11."
                    "f. 17, ap. r, d. 573, l. 23"                   -> "f. 17, op. [?], d. 573, l. 23"
     archival-part  "l. 5; d. 943,l. 10"                            -> "l. 5; d. 943, l. 10"
+    issue          "Izvestiia TsK KPSS, no. j, 1989"              -> "Izvestiia TsK KPSS, no. 3, 1989"
     title          "Irvestiia T r K KPSS, no. 1"                  -> "Izvestiia TsK KPSS, no. 1"
     note-spacing   "Izvestiia TsK  KPSS, no. 8 ,  1989"            -> "Izvestiia TsK KPSS, no. 8, 1989"
                    "New York, 1985,58-64"                          -> "New York, 1985, 58-64"
@@ -193,10 +194,41 @@ def normalise_parts(text: str, read: Read, change: Change) -> str:
     return PART.sub(repl, text)
 
 
+# ---------------------------------------------------------------- issue numbers
+ISSUE = re.compile(r"(?<=,)(?P<sp>\s+)(?P<no>nos?\.) (?P<v>[0-9A-Za-z]{1,3})(?=\s*[,;.)]|\s*$)")
+
+
+def read_issues(text: str, read: Read, change: Change, unclear: Callable[[str], str]) -> str:
+    """The issue number after ``, no.`` of a citation, where the OCR printed letters for its digits.
+
+    >>> digits = {"j": "3", "I": "1", "r": "12"}
+    >>> read = lambda s: [""] if not s else [a + b for a in (s[0] if s[0].isdigit() else digits.get(s[0], ""))
+    ...                                      for b in read(s[1:])]
+    >>> read_issues("KPSS, no. j, 1989; Studies, no. I; Review, no. 3", read, lambda b, a, r: a, lambda w: "[?]")
+    'KPSS, no. 3, 1989; Studies, no. 1; Review, no. 3'
+    >>> read_issues("Studies, 1991, no. r, 74-75; Trud, no. one", read, lambda b, a, r: a, lambda w: "[?]")
+    'Studies, 1991, no. [?], 74-75; Trud, no. one'
+    """
+    def repl(m: re.Match) -> str:
+        v = m.group("v")
+        if v.isdigit():
+            return m.group(0)
+        readings = [r for r in read(v) if r and r[:1] != "0"]
+        if not readings:
+            return m.group(0)
+        after = readings[0] if len(readings) == 1 else unclear(v)
+        return m.group("sp") + m.group("no") + " " + change(v, after, "issue")
+    return ISSUE.sub(repl, text)
+
+
 # ---------------------------------------------------------------- typography of notes
 SPACING = [
     # (what, pattern, replacement)
-    ("space before a comma or semicolon", re.compile(r"(?<=[\w)\"'\]])[ ]+(?=[,;](?:\s|$))"), ""),
+    ("space before a comma or semicolon",               # (at ^: after a token such as a [?] mark)
+     re.compile(r"(?:(?<=[\w)\"'\]])|^)[ ]+(?=[,;](?:\s|$|[0-9]))"), ""),
+    ("space before the full stop that ends a note", re.compile(r"(?<=[0-9a-z)])[ ]+(?=\.[ ]*$)"), ""),
+    ("a comma run into the next word",                  # not "zw,ooo" (20,000 misread)
+     re.compile(r"(?<=[A-Za-z0-9)]),(?=[A-Za-z])(?![oOlIzZrgjq0-9]{3}(?![A-Za-z]))"), ", "),
     ("doubled space", re.compile(r"(?<=\S)[ ]{2,}(?=\S)"), " "),
     ("an initial's spaced full stop", re.compile(r"(?<![\w.])([A-Z]) \.(?= [A-Z])"), r"\1."),
     ("a volume or page run into the next number",
@@ -214,23 +246,32 @@ def tidy_spacing(text: str, change: Change) -> str:
     'Oxford, 1990, 484-89; 44, 1996, 344-73; 1,006,030'
     >>> tidy_spacing("N .  Shvernik said . . . nothing", lambda b, a, r: a)
     'N. Shvernik said . . . nothing'
+    >>> tidy_spacing("RTsKhIDNI,f. 39; Moscow, 1990,31,37); New York, 1989 ,4 .", lambda b, a, r: a)
+    'RTsKhIDNI, f. 39; Moscow, 1990, 31, 37); New York, 1989, 4.'
     """
     for _, pattern, replacement in SPACING:
-        def repl(m: re.Match, replacement=replacement) -> str:
-            after = m.expand(replacement)
-            start = max(0, m.start() - 12)
-            context_before = m.string[start:m.start()]
-            context_after = m.string[m.end():m.end() + 8]
-            before = context_before + m.group(0) + context_after
-            if change(before, context_before + after + context_after, "note-spacing") == before:
-                return m.group(0)
-            return after
-        text = pattern.sub(repl, text)
+        for _ in range(3):                                # "1990,31,37": each comma once the one before is done
+            new = pattern.sub(lambda m, r=replacement: _logged(m, r, change), text)
+            if new == text:
+                break
+            text = new
     return text
 
 
+def _logged(m: re.Match, replacement: str, change: Change) -> str:
+    """One spacing change, logged with a little of the text around it (so a reviewer can place it)."""
+    after = m.expand(replacement)
+    context_before = m.string[max(0, m.start() - 12):m.start()]
+    context_after = m.string[m.end():m.end() + 8]
+    before = context_before + m.group(0) + context_after
+    if change(before, context_before + after + context_after, "note-spacing") == before:
+        return m.group(0)
+    return after
+
+
 # ---------------------------------------------------------------- cited titles
-TITLE_SLOT = re.compile(r"(?<![,\s])(?=,?\s+no\. ?[0-9zrIlogjq]|,\s+(?:1[89]|r[g9]|19)[0-9zrIlogjq]{2}\b)")
+TITLE_SLOT = re.compile(r"(?<![,\s])(?=,?\s+no\. ?[0-9zrIlogjq]|,\s+(?:[0-9]|(?:r[g9]|I9)[0-9zrIlogjq]{2}\b|"
+                        r"(?:Moscow|Leningrad|New York)\b))")
 
 
 def _letters(s: str) -> str:
@@ -251,9 +292,9 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def restore_titles(text: str, titles: list[str], change: Change) -> str:
-    """A cited journal title damaged by the OCR, where a number or year follows it, from a curated list.
+    """A cited title damaged by the OCR, where a number, year or place follows it, from a curated list.
 
-    The words before ``, no. N`` (or ``, 19NN``) are compared with each title, letters only; the title
+    The words before ``, no. N`` (or ``, 19NN``, ``, 437``, ``, Moscow``) are compared with each title, letters only; the title
     is restored when exactly one title is within one edit in five letters (none for a title under eight
     letters) and the printed words are not already the title.
 
