@@ -202,7 +202,7 @@ NOTES = Map({
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 
-OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "archival-part", "issue",
+OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "archival-part", "year", "issue",
              "digits", "day-month", "word", "title", "case-split", "split", "dash", "unclear", "note-spacing")
 
 OCR = Map({

@@ -199,3 +199,20 @@ def test_note_spacing_more(corrector, before, after):
 
 def test_a_misread_thousand_is_not_spaced(corrector):
     assert "zw,ooo" in fix(corrector, "more than zw,ooo expelled")[0]
+
+
+# ---------------------------------------------------------------- year
+@pytest.mark.parametrize("before, after", [
+    ("Reconsidered. rgjj-1938, New York", "Reconsidered. 1933-1938, New York"),
+    ("New Haven, 1ggo, 93.", "New Haven, 1990, 93."),
+    ("Voprosy istorii, no. 2,1g95,17.", "Voprosy istorii, no. 2, 1995, 17."),
+])
+def test_year_in_letters(corrector, before, after):
+    assert fix(corrector, before)[0] == after
+
+
+def test_year_negative(corrector):
+    """A name that begins like a year is kept; a year whose r may be 1 or 2 is marked, never guessed."""
+    assert fix(corrector, "Igor Kon wrote") == ("Igor Kon wrote", [])
+    out, log = fix(corrector, "Moscow, 19rj, 31")
+    assert plain(out) == "Moscow, [?], 31" and unclear_mark("19rj") in out

@@ -11,6 +11,7 @@ lets the caller veto a single change (the manifest's ``ocr.veto``).  The rules:
     day-month       a day before a month:                "on I January"      -> "on 1 January"
     archival        an archival reference:               "f. 17, ap. r, d. 573 , l .  23" -> "f. 17, op. 1, d. 573, l. 23"
     archival-part   a further file of the reference:     "l. 5; d. 943,l. 10" -> "l. 5; d. 943, l. 10"
+    year            (notes only) a year in letters:      "rgjj-1938", "Moscow, 1ggo" -> "1933-1938", "Moscow, 1990"
     issue           (notes only) an issue number:        ", no. j, 1989" -> ", no. 3, 1989"
     title           (notes only) a cited journal title:  "Irvestiia T r K KPSS, no. 1" -> "Izvestiia TsK KPSS, no. 1"
     word            one confusion-model reading:         "memhers", "fiom"   -> "members", "from"
@@ -193,7 +194,7 @@ class Corrector:
 
         def repl(m: re.Match) -> str:
             s = m.group(1)
-            inside = re.search(r"[0-9],$", text[:m.start()]) is not None      # "1,0o6,030"
+            inside = re.search(r"[0-9],$", text[:m.start()]) is not None and len(s) == 3   # "1,0o6,030"
             digits = sum(c.isdigit() for c in s)
             if digits * 2 < len(s) and len(s) > 2:
                 return s                                   # mostly letters: a word, not a number
@@ -246,6 +247,12 @@ class Corrector:
 
     def _archival_part(self, text: str, log: Log, allow: Allow) -> str:
         return references.normalise_parts(text, self.read_numbers, lambda b, a, r: self._change(b, a, r, log, allow))
+
+    def _year(self, text: str, log: Log, allow: Allow) -> str:
+        if self.scope != "notes":
+            return text
+        return references.read_years(text, self.read_numbers, lambda b, a, r: self._change(b, a, r, log, allow),
+                                     unclear_mark)
 
     def _issue(self, text: str, log: Log, allow: Allow) -> str:
         if self.scope != "notes":

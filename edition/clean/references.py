@@ -8,6 +8,7 @@ printed value can stand for (``read("r6") == ["16", "26"]`` in Getty, where ``r`
                    "f. 5446, op. zza, d. 339, ll. 5-11."           -> "f. 5446, op. 22a, d. 339, ll. 5-11."
                    "f. 17, ap. r, d. 573, l. 23"                   -> "f. 17, op. [?], d. 573, l. 23"
     archival-part  "l. 5; d. 943,l. 10"                            -> "l. 5; d. 943, l. 10"
+    year           "Moscow, 1ggo, 31"; "rgjj-1938"                -> "Moscow, 1990, 31"; "1933-1938"
     issue          "Izvestiia TsK KPSS, no. j, 1989"              -> "Izvestiia TsK KPSS, no. 3, 1989"
     title          "Irvestiia T r K KPSS, no. 1"                  -> "Izvestiia TsK KPSS, no. 1"
     note-spacing   "Izvestiia TsK  KPSS, no. 8 ,  1989"            -> "Izvestiia TsK KPSS, no. 8, 1989"
@@ -192,6 +193,33 @@ def normalise_parts(text: str, read: Read, change: Change) -> str:
             return m.group(0)
         return _apply(m, f"d. {d[0]}", m.end("d"), folio, change, "archival-part")
     return PART.sub(repl, text)
+
+
+# ---------------------------------------------------------------- years
+YEAR = re.compile(r"(?<![\w~'])(?P<y>[rlI1][g9][0-9A-Za-z]{2})(?![\w~])")
+
+
+def read_years(text: str, read: Read, change: Change, unclear: Callable[[str], str]) -> str:
+    """A year of the 1800s or 1900s printed with letters for digits.  No English word begins with rg, lg
+    or Ig, so a token that does and reads as exactly one such year is that year; two readings are marked.
+
+    >>> digits = {"r": "12", "g": "9", "j": "3", "o": "0", "q": "4", "l": "1"}
+    >>> read = lambda s: [""] if not s else [a + b for a in (s[0] if s[0].isdigit() else digits.get(s[0], ""))
+    ...                                      for b in read(s[1:])]
+    >>> read_years("Moscow, 1ggo, 31; rgjj-1938; rgq1; Igor; 19gr", read, lambda b, a, r: a, lambda w: "[?]")
+    'Moscow, 1990, 31; 1933-1938; 1941; Igor; 19gr'
+    >>> read_years("Moscow, 19rj", read, lambda b, a, r: a, lambda w: "[?]")
+    'Moscow, 19rj'
+    """
+    def repl(m: re.Match) -> str:
+        y = m.group("y")
+        if y.isdigit() or not any(c.isdigit() or c in "jqzg" for c in y[2:]):
+            return y                                      # "Igor": a name, not a year
+        readings = [r for r in read(y) if "1800" <= r <= "1999"]
+        if not readings or y[:2].isdigit():
+            return y                                      # "19gr" is the digits rule's
+        return change(y, readings[0] if len(readings) == 1 else unclear(y), "year")
+    return YEAR.sub(repl, text)
 
 
 # ---------------------------------------------------------------- issue numbers
