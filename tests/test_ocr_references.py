@@ -199,6 +199,7 @@ def test_note_spacing_more(corrector, before, after):
 
 def test_a_misread_thousand_is_not_spaced(corrector):
     assert "zw,ooo" in fix(corrector, "more than zw,ooo expelled")[0]
+    assert fix(corrector, "no. 4-5, ~991 ,157-6%")[0] == "no. 4-5, ~991 ,157-6%"     # not made 991,157
 
 
 # ---------------------------------------------------------------- year

@@ -253,7 +253,9 @@ def read_issues(text: str, read: Read, change: Change, unclear: Callable[[str], 
 SPACING = [
     # (what, pattern, replacement)
     ("space before a comma or semicolon",               # (at ^: after a token such as a [?] mark)
-     re.compile(r"(?:(?<=[\w)\"'\]])|^)[ ]+(?=[,;](?:\s|$|[0-9]))"), ""),
+     re.compile(r"(?:(?<=[\w)\"'\]])|^)[ ]+(?=[,;](?:\s|$))"), ""),
+    ("space before a comma run into a number",          # "1989 ,4" but not "~991 ,157" (no 991,157)
+     re.compile(r"(?:(?<=[A-Za-z)\"'\]])|(?<=(?<![\w~])1[89][0-9][0-9]))[ ]+(?=,[0-9])"), ""),
     ("space before the full stop that ends a note", re.compile(r"(?<=[0-9a-z)])[ ]+(?=\.[ ]*$)"), ""),
     ("a comma run into the next word",                  # not "zw,ooo" (20,000 misread)
      re.compile(r"(?<=[A-Za-z0-9)]),(?=[A-Za-z])(?![oOlIzZrgjq0-9]{3}(?![A-Za-z]))"), ", "),
