@@ -254,6 +254,10 @@ SPACING = [
     # (what, pattern, replacement)
     ("space before a comma or semicolon",               # (at ^: after a token such as a [?] mark)
      re.compile(r"(?:(?<=[\w)\"'\]])|^)[ ]+(?=[,;](?:\s|$))"), ""),
+    ("a range of years broken at a line end", re.compile(r"(?<=(?<![\w~])1[89][0-9][0-9])- (?=1[89][0-9][0-9]\b)"),
+     "-"),
+    ("a year run into its page by a full stop", re.compile(r"(?<=(?<![\w~.,])1[89][0-9][0-9])\.(?=[0-9]{1,3}-[0-9])"),
+     ", "),
     ("space before a comma run into a number",          # "1989 ,4" but not "~991 ,157" (no 991,157)
      re.compile(r"(?:(?<=[A-Za-z)\"'\]])|(?<=(?<![\w~])1[89][0-9][0-9]))[ ]+(?=,[0-9])"), ""),
     ("space before the full stop that ends a note", re.compile(r"(?<=[0-9a-z)])[ ]+(?=\.[ ]*$)"), ""),
@@ -276,6 +280,8 @@ def tidy_spacing(text: str, change: Change) -> str:
     'Oxford, 1990, 484-89; 44, 1996, 344-73; 1,006,030'
     >>> tidy_spacing("N .  Shvernik said . . . nothing", lambda b, a, r: a)
     'N. Shvernik said . . . nothing'
+    >>> tidy_spacing("Revolution from Above, 1928- 1941; KPSS, no. 4, 1989.42-80", lambda b, a, r: a)
+    'Revolution from Above, 1928-1941; KPSS, no. 4, 1989, 42-80'
     >>> tidy_spacing("RTsKhIDNI,f. 39; Moscow, 1990,31,37); New York, 1989 ,4 .", lambda b, a, r: a)
     'RTsKhIDNI, f. 39; Moscow, 1990, 31, 37); New York, 1989, 4.'
     """
@@ -300,8 +306,9 @@ def _logged(m: re.Match, replacement: str, change: Change) -> str:
 
 
 # ---------------------------------------------------------------- cited titles
-TITLE_SLOT = re.compile(r"(?<![,\s])(?=,?\s+no\. ?[0-9zrIlogjq]|,\s+(?:[0-9]|(?:r[g9]|I9)[0-9zrIlogjq]{2}\b|"
-                        r"(?:Moscow|Leningrad|New York)\b))")
+TITLE_SLOT = re.compile(r"(?<![,\s])(?=,?\s+no\. ?[0-9zrIlogjq]|:\s|,\s+(?:[0-9]|(?:r[g9]|I9)[0-9zrIlogjq]{2}\b|"
+                        r"(?:Moscow|Leningrad|New York|New Haven|Oxford|Cambridge|Princeton|London|Boston|Ithaca|"
+                        r"Bloomington|Berkeley|Chicago|Paris)\b))")
 
 
 def _letters(s: str) -> str:
@@ -324,7 +331,7 @@ def edit_distance(a: str, b: str) -> int:
 def restore_titles(text: str, titles: list[str], change: Change) -> str:
     """A cited title damaged by the OCR, where a number, year or place follows it, from a curated list.
 
-    The words before ``, no. N`` (or ``, 19NN``, ``, 437``, ``, Moscow``) are compared with each title, letters only; the title
+    The words before ``, no. N`` (or ``, 19NN``, ``, 437``, ``, Moscow``, a subtitle's ``:``) are compared with each title, letters only; the title
     is restored when exactly one title is within one edit in five letters (none for a title under eight
     letters) and the printed words are not already the title.
 
