@@ -217,3 +217,20 @@ def test_year_negative(corrector):
     assert fix(corrector, "Igor Kon wrote") == ("Igor Kon wrote", [])
     out, log = fix(corrector, "Moscow, 19rj, 31")
     assert plain(out) == "Moscow, [?], 31" and unclear_mark("19rj") in out
+
+
+# ---------------------------------------------------------------- hand-checked sample (development)
+def test_notes_development_sample_errors_are_not_made_again():
+    """40 changes of the note rules drawn at random (seed 424242) from the changes they added and
+    checked by hand against the witness (tests/data/ocr_notes_precision_dev.tsv): 39 right, 1 wrong.
+    The wrong one is no longer made (read from the reviewed corrections.tsv, which a corpus test keeps
+    equal to what the build makes)."""
+    import csv
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    with open(root / "tests" / "data" / "ocr_notes_precision_dev.tsv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert len(rows) == 40 and sum(r["verdict"] == "wrong" for r in rows) == 1
+    made = {tuple(line.split("\t")[:3]) for line in
+            (root / "texts" / "getty" / "corrections.tsv").read_text(encoding="utf-8").split("\n")[1:]}
+    assert [r for r in rows if r["verdict"] == "wrong" and (r["line"], r["before"], r["after"]) in made] == []
