@@ -45,6 +45,7 @@ def fix(corrector: Corrector, text: str, veto=()) -> tuple[str, list[tuple[str, 
     ("f. 17, op. 120, d. 1 8 3 , l .  166.", "f. 17, op. 120, d. 183, l. 166."),
     ("f. 17, op. 120, d. 106, ll. 56, 56ob.", "f. 17, op. 120, d. 106, ll. 56, 56ob."),
     ("f. 17, ap. qz, d. 42, l. 8", "f. 17, op. 42, d. 42, l. 8"),
+    ("RTsKhIDNIf. 17,op. z,d. 5 1 1 , l l .  137.", "RTsKhIDNI, f. 17, op. 2, d. 511, ll. 137."),
 ])
 def test_archival_reference_normalised(corrector, before, after):
     assert plain(fix(corrector, before)[0]) == after

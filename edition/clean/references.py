@@ -34,7 +34,7 @@ PAGES = rf"{PAGE}(?: ?, ?{PAGE})*"
 FOLIO = rf"(?P<sep>\s*[,.]\s*)(?P<l>{LMARK}) ?[.,] ?\s*(?P<lv>{PAGES})(?![0-9A-Za-z~])"
 
 REFERENCE = re.compile(
-    rf"(?<![\w~])[fi]\. ?(?P<f>{VAL})\s*[,.]\s*(?P<op>[oaO]p)(?:[.,] ?\s*| )(?P<o>{VAL})\s*[,.]\s*"
+    rf"(?:(?<![\w~])|(?<=[A-Z]{{3}}))[fi]\. ?(?P<f>{VAL})\s*[,.]\s*(?P<op>[oaO]p)(?:[.,] ?\s*| )(?P<o>{VAL})\s*[,.]\s*"
     rf"d\. ?\s*(?P<d>{VAL})(?=\s*[,.;()]|\s*$)(?:{FOLIO})?")
 PART = re.compile(rf"(?<=[;,] )d\. ?(?P<d>{VAL})(?:{FOLIO})")
 
@@ -261,6 +261,7 @@ SPACING = [
     ("space before a comma run into a number",          # "1989 ,4" but not "~991 ,157" (no 991,157)
      re.compile(r"(?:(?<=[A-Za-z)\"'\]])|(?<=(?<![\w~])1[89][0-9][0-9]))[ ]+(?=,[0-9])"), ""),
     ("space before the full stop that ends a note", re.compile(r"(?<=[0-9a-z)])[ ]+(?=\.[ ]*$)"), ""),
+    ("an archive's name run into its fond", re.compile(r"(?<=[A-Z]{3})(?=f\. [0-9])"), ", "),
     ("a comma run into the next word",                  # not "zw,ooo" (20,000 misread)
      re.compile(r"(?<=[A-Za-z0-9)]),(?=[A-Za-z])(?![oOlIzZrgjq0-9]{3}(?![A-Za-z]))"), ", "),
     ("doubled space", re.compile(r"(?<=\S)[ ]{2,}(?=\S)"), " "),
@@ -280,6 +281,8 @@ def tidy_spacing(text: str, change: Change) -> str:
     'Oxford, 1990, 484-89; 44, 1996, 344-73; 1,006,030'
     >>> tidy_spacing("N .  Shvernik said . . . nothing", lambda b, a, r: a)
     'N. Shvernik said . . . nothing'
+    >>> tidy_spacing("RTsKhIDNIf. 17, op. 2", lambda b, a, r: a)
+    'RTsKhIDNI, f. 17, op. 2'
     >>> tidy_spacing("Revolution from Above, 1928- 1941; KPSS, no. 4, 1989.42-80", lambda b, a, r: a)
     'Revolution from Above, 1928-1941; KPSS, no. 4, 1989, 42-80'
     >>> tidy_spacing("RTsKhIDNI,f. 39; Moscow, 1990,31,37); New York, 1989 ,4 .", lambda b, a, r: a)
