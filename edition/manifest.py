@@ -202,8 +202,9 @@ NOTES = Map({
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 
-OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "digits", "day-month",
-             "word", "real-word", "case-split", "split", "dash", "unclear")
+OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "archival-part", "year", "issue",
+             "digits", "day-month", "word", "real-word", "title", "case-split", "split", "dash", "unclear",
+             "note-spacing")
 
 OCR = Map({
     "enabled": Field(bool, "Correct OCR damage word by word (stage 'correct'); every change is logged in the "

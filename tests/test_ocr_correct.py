@@ -261,7 +261,11 @@ DAMAGED = ["memhers", "fiom", "tookallmeasures", "Voprory irtorii", "Voprory", "
            "editorial hoard", "ap. r", "should he borne", "special hoard", "deputy bead", "parry members",
            "to he awarded", "who bad been", "hut also", "hut rather",
            "inmy", "ofmy", "orby", "amnot", "findmyself", "ComradeYezhov", "aTrotskyist", "FromMarch",
-           "bur0", "alreadv", "onlv", "industrv", "cany out", "[razgroml", "1,0o6,030", "26O", "on I January", "TrK KPSS"]
+           "bur0", "alreadv", "onlv", "industrv", "cany out", "[razgroml", "1,0o6,030", "26O", "on I January", "TrK KPSS",
+           # notes: archival references, cited titles, numbers (edition.clean.references)
+           "Op. 3", "op. zza", "op. IZO", "op. Iro", "d. z740", "d. 9zz", "ll. lo", "Il. 5", "RTsKhlDNI", "TsKKPSS",
+           "Voproryirtorii", "Voprory", "Irvestiia", "Izvestrro", "T r K", "T s K", "Istoricherkiiarkhiv",
+           "Modovrkie", "19j4", "435-j6", "1985,58-64", "TsK  KPSS"]
 
 
 def _passages(text):

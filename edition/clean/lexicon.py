@@ -72,6 +72,7 @@ class Lexicon:
         self._known_cache: dict = {}
         self.bigrams: Counter = Counter()
         self.proper: set[str] = set()              # always capitalised (curated "proper_names")
+        self.titles: list[str] = []                # cited titles, whole (curated "titles")
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -90,6 +91,7 @@ class Lexicon:
         cased = {slug: _cased_counts(lines) for slug, lines in clean_texts.items()}
         lex = cls(corpus, cased, load_curated(root), load_person_names(root))
         lex.proper = load_curated(root, ("proper_names",))
+        lex.titles = load_titles(root)
         lex.bigrams = _bigrams(line for lines in clean_texts.values() for line in lines)
         return lex
 
@@ -224,6 +226,15 @@ def load_curated(root: str, groups: tuple[str, ...] = ()) -> set[str]:
                 if part:
                     words.add(part)
     return words
+
+
+def load_titles(root: str) -> list[str]:
+    """The whole titles of texts/lexicon.yml's ``titles`` group ("Voprosy istorii", "Izvestiia TsK KPSS")."""
+    path = Path(root) / LEXICON_PATH
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(t) for t in data.get("titles") or []]
 
 
 def load_person_names(root: str) -> set[str]:

@@ -10,12 +10,17 @@ lets the caller veto a single change (the manifest's ``ocr.veto``).  The rules:
     digits          letters read for digits in numbers:  "1,0o6,030", "26O"  -> "1,006,030", "260"
     day-month       a day before a month:                "on I January"      -> "on 1 January"
     archival        an archival reference:               "f. 17, ap. r, d. 573 , l .  23" -> "f. 17, op. 1, d. 573, l. 23"
+    archival-part   a further file of the reference:     "l. 5; d. 943,l. 10" -> "l. 5; d. 943, l. 10"
+    year            (notes only) a year in letters:      "rgjj-1938", "Moscow, 1ggo" -> "1933-1938", "Moscow, 1990"
+    issue           (notes only) an issue number:        ", no. j, 1989" -> ", no. 3, 1989"
+    title           (notes only) a cited journal title:  "Irvestiia T r K KPSS, no. 1" -> "Izvestiia TsK KPSS, no. 1"
     word            one confusion-model reading:         "memhers", "fiom"   -> "members", "from"
     real-word       a misreading that is itself a word:  "should he borne"   -> "should be borne"
                     (``edition.clean.real_words``: only the manifest's ``real_word`` confusions)
     case-split      an acronym glued to a word:          "USSRand"           -> "USSR and"
     split           words run together:                  "tookallmeasures"   -> "took all measures"
     dash            an em dash printed as a hyphen:      "established-that is" -> "established—that is"
+    note-spacing    (notes only) spacing around punctuation: "no. 8 ,  1989,91" -> "no. 8, 1989, 91"
     unclear         a tilde-damaged word that no rule can read: "dictor~" -> "[?]" (witness reading kept)
 
 A word is changed only if it is not itself attested and exactly one reading is clearly best.
@@ -29,7 +34,7 @@ from typing import Callable
 
 from ..manifest import OCR_RULES as RULES
 from ..model import TOKEN_OPEN, TOKEN_RE, token
-from . import real_words
+from . import real_words, references
 from .lexicon import Lexicon, zipf
 
 MONTHS = ("January February March April May June July August September October November "
@@ -84,6 +89,7 @@ class Corrector:
     lex: Lexicon
     config: Config
     stats: dict = field(default_factory=dict)
+    scope: str = "body"                                 # "notes": note-only rules apply too
 
     def correct(self, text: str, log: Log, allow: Allow = _always) -> str:
         """Apply every enabled repair to one piece of plain text."""
@@ -193,7 +199,7 @@ class Corrector:
 
         def repl(m: re.Match) -> str:
             s = m.group(1)
-            inside = re.search(r"[0-9],$", text[:m.start()]) is not None      # "1,0o6,030"
+            inside = re.search(r"[0-9],$", text[:m.start()]) is not None and len(s) == 3   # "1,0o6,030"
             digits = sum(c.isdigit() for c in s)
             if digits * 2 < len(s) and len(s) > 2:
                 return s                                   # mostly letters: a word, not a number
@@ -205,9 +211,10 @@ class Corrector:
                     return len(r) == 3
                 return not ((len(r) == 4 and not "1800" <= r <= "1999") or r[0] == "0")
             readings = [r for r in self.read_numbers(s) if plausible(r)]
-            if not readings:
-                return s
-            after = readings[0] if len(readings) == 1 else unclear_mark(s)      # "r6": 16 or 26
+            if not readings or len(s) > 4 and not inside and s[-1] == "g":
+                return s                                   # "1g34g": 1934 g. (goda), not a number
+            long = len(s) > 4 and not inside               # "19j31": no number of this witness is that long
+            after = readings[0] if len(readings) == 1 and not long else unclear_mark(s)   # "r6": 16 or 26
             return self._change(s, after, "digits", log, allow, m.string[m.end():m.end() + 12])
         return pattern.sub(repl, text)
 
@@ -227,53 +234,46 @@ class Corrector:
             return self._change(s, after, "day-month", log, allow, m.string[m.end():m.end() + 12])
         return pattern.sub(repl, text)
 
-    # ------------------------------------------------------------ archival
-    NUM = r"[0-9A-Za-z~]{1,5}(?: [0-9]{1,3}){0,2}"
-    ARCHIVAL = re.compile(
-        rf"\bf\. ?(?P<f>{NUM}) ?[,.] ?(?P<op>[oa]p)[.,] ?(?P<o>{NUM}) ?[,.] ?d\. ?(?P<d>{NUM})(?= ?[,.;()]| ?$)"
-        rf"(?: ?[,.] ?(?P<l>ll|l|11|Il|1l|l1|II|1) ?\. *(?P<lv>[0-9A-Za-z~]{{1,4}}(?: ?- ?[0-9A-Za-z~]{{1,4}})?)"
-        r"(?![0-9A-Za-z~]))?")
-
-    def archival_parts(self, m: re.Match) -> tuple[list[str], list[str], list[str]]:
-        """The readings of fond, opis and delo of one reference (each a list: one, several or none)."""
-        def nums(v: str | None, letter: bool = False) -> list[str]:
-            v = (v or "").replace(" ", "")
-            if letter and re.fullmatch(r"[0-9]+[a-e]", v):
-                return [v]                                 # op. 1a: a real letter suffix
-            return [r for r in self.read_numbers(v) if r[:1] != "0"]
-        return nums(m.group("f")), nums(m.group("o"), True), nums(m.group("d"), True)
-
+    # ------------------------------------------------------------ archival (edition.clean.references)
     def learn_archival(self, text: str) -> None:
         """Remember every reference read without doubt: evidence for an ambiguous one elsewhere."""
         known = self.stats.setdefault("references", {})
-        for m in self.ARCHIVAL.finditer(text):
-            f, o, d = self.archival_parts(m)
+        for m in references.REFERENCE.finditer(text):
+            f = references.read_value(m.group("f"), self.read_numbers)
+            o = references.read_value(m.group("o"), self.read_numbers, letter=True)
+            d = references.read_value(m.group("d"), self.read_numbers, letter=True)
             if len(f) == 1 and len(o) == 1 and len(d) == 1:
                 known.setdefault((f[0], d[0]), set()).add(o[0])
 
     def _archival(self, text: str, log: Log, allow: Allow) -> str:
-        known = self.stats.get("references", {})
+        return references.normalise_references(
+            text, self.read_numbers, lambda b, a, r: self._change(b, a, r, log, allow), unclear_mark,
+            self.stats.get("references", {}))
 
-        def repl(m: re.Match) -> str:
-            f, o, d = self.archival_parts(m)
-            if len(f) == 1 and len(d) == 1 and len(o) > 1:
-                attested = [x for x in o if x in known.get((f[0], d[0]), ())]
-                o = attested if len(attested) == 1 and len(known[(f[0], d[0])]) == 1 else o
-            if not (f and o and d) or len(f) > 1:
-                return m.group(0)                          # a part unreadable: left as printed
-            opis = o[0] if len(o) == 1 else unclear_mark(f"{m.group('op')}. {m.group('o')}")
-            delo = d[0] if len(d) == 1 else unclear_mark(f"d. {m.group('d')}")
-            out = f"f. {f[0]}, op. {opis}, d. {delo}"     # "ap. r": op. 1 or op. 2 -> op. [?]
-            if m.group("l"):
-                pages = [self.read_number(p) for p in re.split(r" ?- ?", m.group("lv"))]
-                if not all(pages) or any(p[:1] == "0" for p in pages) or (
-                        len(pages) == 2 and not _range_ok(*pages)):
-                    out += m.group(0)[m.end("d") - m.start():]    # folios unreadable: left as printed
-                    return self._change(m.group(0), out, "archival", log, allow)
-                ll = "ll" if len(pages) > 1 or m.group("l") in ("ll", "11", "Il", "1l", "l1", "II") else "l"
-                out += f", {ll}. {'-'.join(pages)}"
-            return self._change(m.group(0), out, "archival", log, allow)
-        return self.ARCHIVAL.sub(repl, text)
+    def _archival_part(self, text: str, log: Log, allow: Allow) -> str:
+        return references.normalise_parts(text, self.read_numbers, lambda b, a, r: self._change(b, a, r, log, allow))
+
+    def _year(self, text: str, log: Log, allow: Allow) -> str:
+        if self.scope != "notes":
+            return text
+        return references.read_years(text, self.read_numbers, lambda b, a, r: self._change(b, a, r, log, allow),
+                                     unclear_mark)
+
+    def _issue(self, text: str, log: Log, allow: Allow) -> str:
+        if self.scope != "notes":
+            return text
+        return references.read_issues(text, self.read_numbers, lambda b, a, r: self._change(b, a, r, log, allow),
+                                      unclear_mark)
+
+    def _title(self, text: str, log: Log, allow: Allow) -> str:
+        if self.scope != "notes":
+            return text
+        return references.restore_titles(text, self.lex.titles, lambda b, a, r: self._change(b, a, r, log, allow))
+
+    def _note_spacing(self, text: str, log: Log, allow: Allow) -> str:
+        if self.scope != "notes":
+            return text
+        return references.tidy_spacing(text, lambda b, a, r: self._change(b, a, r, log, allow))
 
     # ------------------------------------------------------------ word
     WORD = re.compile(r"(?<![\w~'])([A-Za-z~][A-Za-z0-9~]*(?:'[A-Za-z]*)?)(?![\w~])")
@@ -564,13 +564,6 @@ def _in_compound(text: str, start: int, end: int) -> bool:
     after = re.match(r"-([A-Za-z']+)", text[end:end + 30])
     return bool(before and before.group(1).islower() and before.group(1) not in FUNCTION_WORDS or
                 after and after.group(1).islower() and after.group(1) not in FUNCTION_WORDS | {"both", "even"})
-
-
-def _range_ok(first: str, last: str) -> bool:
-    """``27-29`` and ``155-57`` are ranges; ``50-15`` is a misreading."""
-    if len(last) < len(first):
-        last = first[: len(first) - len(last)] + last
-    return int(last) >= int(first)
 
 
 def _vowels_only(before: str, after: str) -> bool:

@@ -146,6 +146,18 @@ def all_blocks(text: Text):
             yield from note.blocks
 
 
+def scoped_blocks(text: Text):
+    """Every block as ``all_blocks`` gives them, with "body" or "notes"."""
+    for unit in text.units:
+        if unit.drop:
+            continue
+        for block in unit.blocks:
+            yield block, "body"
+        for note in unit.notes:
+            for block in note.blocks:
+                yield block, "notes"
+
+
 # ---------------------------------------------------------------- correcting one text
 def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
     spec = text.manifest["ocr"]
@@ -163,7 +175,8 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
     lines = {}
     for line in text.lines:
         lines.setdefault(line.no, line.text)
-    for block in all_blocks(text):
+    for block, scope in scoped_blocks(text):
+        corrector.scope = scope                           # note-only rules (note-spacing) see "notes"
         _correct_block(block, corrector, text, lines, vetoes, used)
     for c in text.report.corrections:
         text.report.count(f"ocr:{c.rule}")
