@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Line, token
+from ..model import Line, plain, token
 
 SENTENCE_END = tuple(".!?:;\"”’')]")
 NEW_ITEM_RE = re.compile(r"(?:#|\d+[./]|\. \. \.|Re:)")
@@ -239,7 +239,9 @@ def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
 
     Every paragraph of the run must end with an attribution or be followed by one that does (a
     dialogue or a two-paragraph quotation attributed once).  The attribution, with its dash, is
-    marked by ``attribution`` tokens; the text stays as printed.  Returns how many were marked.
+    marked by ``attribution`` tokens.  The dash that introduces it is an em dash in the print; the OCR
+    read it as a hyphen, so a hyphen there is set as ``—`` (the attribution pattern decides where it is,
+    so a hyphen inside a name, "Black-Sea", is never touched).  Returns how many were marked.
 
     >>> from edition.model import Block, Loc, plain
     >>> r = Rules({"epigraphs": {"attribution": r"(?<=[.!?])(?P<attribution>-[A-Z][^-]{2,90})"}})
@@ -247,8 +249,9 @@ def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
     ...       Block("para", "THESE WERE TERRIBLE YEARS in the Soviet Union.", Loc("x", 3))]
     >>> mark_epigraphs(bs, "chapter", r), bs[0].kind, bs[1].kind
     (1, 'epigraph', 'para')
+    >>> plain(bs[0].text)
+    'The center is in the USSR.—N. I. Yezhov, 1935'
     """
-    from ..model import plain
     if not rules.attribution_re or unit_kind not in rules.epigraph_units:
         return 0
     last = -1
@@ -263,7 +266,17 @@ def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
         m = rules.attribution_re.search(block.text)
         if m:
             a, b = m.span("attribution")
-            block.text = f"{block.text[:a]}{token('attribution')}{block.text[a:b]}{token('/attribution')}" \
+            attribution = em_dash_attribution(block.text[a:b])
+            block.text = f"{block.text[:a]}{token('attribution')}{attribution}{token('/attribution')}" \
                          f"{block.text[b:]}"
         block.kind = "epigraph"
     return last + 1
+
+
+def em_dash_attribution(attribution: str) -> str:
+    """The dash before an epigraph's source is an em dash; the OCR printed it as a hyphen.
+
+    >>> em_dash_attribution("-V. M. Molotov, 1973"), em_dash_attribution("—Stalin, 1934")
+    ('—V. M. Molotov, 1973', '—Stalin, 1934')
+    """
+    return "—" + attribution[1:] if attribution.startswith("-") else attribution

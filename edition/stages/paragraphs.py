@@ -174,14 +174,21 @@ def _segment_block(text: Text, segment: Segment, unwrap, rules: Rules) -> Block:
     return Block("para", body, loc, last)
 
 
+SPEAKER_ASIDE_RE = re.compile(r"(?: [\[(][^\[\]()]{1,30}[\])])?:")
+
+
 def _label_speaker(body: str, label: str) -> str:
-    """Mark the printed label (``Bukharin:``) of a turn with ``speaker`` tokens; the text stays as printed."""
-    head = f"{label}:"
-    at = body.find(head, 0, len(head) + 12)           # after a lead-in: ". . . Yezhov:", "[Later] Andreev:"
-    if at < 0:
+    """Mark the printed label (``Bukharin:``) of a turn with ``speaker`` tokens; the text stays as printed.
+
+    A bracketed aside between name and colon is part of the label:
+    ``Bukharin [ironically]: Nikolai ...`` -> ``<speaker>Bukharin [ironically]:</speaker> Nikolai ...``.
+    """
+    at = body.find(label, 0, len(label) + 12)          # after a lead-in: ". . . Yezhov:", "[Later] Andreev:"
+    colon = SPEAKER_ASIDE_RE.match(body, at + len(label)) if at >= 0 else None
+    if not colon:
         return body
-    end = at + len(head)
-    return f"{body[:at]}{token('speaker')}{head}{token('/speaker')}{body[end:]}"
+    end = colon.end()
+    return f"{body[:at]}{token('speaker')}{body[at:end]}{token('/speaker')}{body[end:]}"
 
 
 def _without_junk(lines: list[Line], text: Text) -> list[Line]:
