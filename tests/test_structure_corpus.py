@@ -60,7 +60,9 @@ def test_no_getty_passage_holds_two_speaker_turns(edition):
         s = plain(block.text)
         for m in rules.inline_speaker_re.finditer(s):
             label = m.group("label")
-            if rules.speaker(s[m.start():]) and m.start() > 0 and label not in UNACCEPTED_LABELS:
+            # a lead-in (". . . Bukharin:") before the passage's own label is no second turn
+            if (rules.speaker(s[m.start():]) and re.search(r"[^\W_]", s[:m.start()])
+                    and label not in UNACCEPTED_LABELS):
                 offenders.append(f"{block.loc}: {label}: {s[max(0, m.start() - 40):m.start() + 30]!r}")
     assert not offenders, "\n".join(offenders[:20])
 
@@ -240,6 +242,14 @@ def test_the_build_still_makes_every_decision_judged_right(edition):
 
 
 # ---------------------------------------------------------------- issue 8: labels, dashes, Document titles
+def test_a_lead_in_ellipsis_stays_with_its_turn(edition):
+    getty = edition.text("getty")
+    turns = [b.plain() for _, b in live_blocks(getty) if b.kind == "turn"]
+    assert ". . . Bukharin: There is one other remark, repeated by a host of comrades." in turns
+    assert ". . . Postyshev: I ask you to please give me the floor." in turns
+    assert not [t for t in turns if t.endswith(". . . . . .")]
+
+
 @pytest.mark.parametrize("label", ["ZHUKOV:", "Kosior:", "Vyshinsky:", "CHUEV:", "Bukharin [ironically]:",
                                    "Molotov [Chair]:", "Postyshev [to Budenny]:", "Andreev (chairman]:",
                                    "Gavrilenko:", "A voice from the Presidium:"])

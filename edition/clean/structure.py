@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from ..model import Line, plain, token
 
 SENTENCE_END = tuple(".!?:;\"”’')]")
+LETTER_RE = re.compile(r"[^\W_]")
 NEW_ITEM_RE = re.compile(r"(?:#|\d+[./]|\. \. \.|Re:)")
 
 
@@ -136,7 +137,12 @@ def split_turns(lines: list[Line], rules: Rules) -> list[Segment]:
 
 
 def _cut_inline_turns(lines: list[Line], rules: Rules) -> list[Line]:
-    """A line holding the start of a second turn is cut in two (both halves keep its number)."""
+    """A line holding the start of a second turn is cut in two (both halves keep its number).
+
+    >>> r = Rules({"speakers": {"pattern": r"(?:\\. \\. \\. )?(?P<label>[A-Z][a-z]+):\\s", "labels": ["Stalin", "Rykov"]}})
+    >>> [ln.text for ln in _cut_inline_turns([Line(1, ". . . Stalin: Why? . . . Rykov: Because.")], r)]
+    ['. . . Stalin: Why?', '. . . Rykov: Because.']
+    """
     if not rules.inline_speaker_re:
         return lines
     out: list[Line] = []
@@ -145,8 +151,9 @@ def _cut_inline_turns(lines: list[Line], rules: Rules) -> list[Line]:
         if ": " not in text[1:]:                    # no label can start inside this line
             out.append(line)
             continue
+        # a lead-in alone before the label (". . . Bukharin:") stays with its turn: no cut after it
         cuts = [m.start() for m in rules.inline_speaker_re.finditer(text)
-                if rules.speaker(text[m.start():])]
+                if rules.speaker(text[m.start():]) and LETTER_RE.search(text[:m.start()])]
         if not cuts:
             out.append(line)
             continue
