@@ -298,3 +298,24 @@ def test_epigraph_attributions_open_with_an_em_dash(edition):
     for b in epigraphs:
         attribution = b.text.split("\ue000attribution:\ue001", 1)[1]
         assert attribution.startswith("—"), attribution[:40]
+
+
+@pytest.mark.parametrize("heading,follows", [
+    ("I. THE FACTS", "It is necessary, first and foremost"),
+    ("11. POLITICAL ASSESSMENT", "How could it have happened"),
+    (". . . 11. THE MISSION AND THE DIRECTION OF THE PURGE", "The mission of the purge consists"),
+    ("SPECIAL RESOLUTION", "In view of the poor work"),
+])
+def test_section_headings_inside_documents_are_set_apart(edition, heading, follows):
+    getty = edition.text("getty")
+    blocks = [b for _, b in live_blocks(getty)]
+    at = [i for i, b in enumerate(blocks) if b.kind == "opener" and b.plain() == heading]
+    assert at, heading
+    assert blocks[at[0] + 1].plain().startswith(follows)
+
+
+def test_a_heading_cut_by_a_page_break_or_an_office_over_a_signature_is_no_section_heading(edition):
+    getty = edition.text("getty")
+    openers = [b.plain() for _, b in live_blocks(getty) if b.kind == "opener"]
+    assert not [o for o in openers if o.startswith("ISTRATION OF STATE SECURITY")]
+    assert not [o for o in openers if o.startswith("DEPUTY CHAIRMAN OF THE COMMISSION OF PARTY CONTROL")]

@@ -188,6 +188,27 @@ def peel_opener(lines: list[Line], rules: Rules) -> tuple[list[list[Line]], list
     return items, roles, lines[i:]
 
 
+def peel_section_heading(lines: list[Line], rules: Rules) -> tuple[list[list[Line]], list[str], list[Line]]:
+    """Split a section heading in capitals off a paragraph inside a Document's body.
+
+    Only heading lines are taken, and only when prose follows them (a line with a lowercase word):
+    a quotation printed in capitals stays whole, and a signer's office over a signature is a closer.
+
+    >>> r = Rules({"documents": {"opener": [{"role": "heading", "pattern": "[IVX0-9]+\\. [A-Z][A-Z ]{3,}"}]}})
+    >>> items, roles, rest = peel_section_heading([Line(1, "I. THE FACTS"), Line(2, "It is necessary")], r)
+    >>> [[ln.text for ln in it] for it in items], roles, [ln.text for ln in rest]
+    ([['I. THE FACTS']], ['heading'], ['It is necessary'])
+    >>> peel_section_heading([Line(1, "I. THE FACTS"), Line(2, "LAW.")], r)[0]
+    []
+    """
+    if not lines or rules.closer_role(lines[0].text):     # "DEPUTY CHAIRMAN OF ..." over a signature
+        return [], [], lines
+    items, roles, rest = peel_opener(lines, rules)
+    if items and rest and set(roles) == {"heading"} and re.search(r"[a-z]{3}", rest[0].text):
+        return items, roles, rest
+    return [], [], lines
+
+
 def _continues_item(text: str, following: str) -> bool:
     """A wrapped item goes on when its line does not end a sentence (``of``, ``Commis-``)
     and the next line does not start an item of its own (``#48.``, ``85.``, ``Re:``)."""

@@ -20,7 +20,8 @@ import re
 from ..clean.hyphenation import Vocabulary, join_lines, shared_vocabularies
 from ..clean.inline import decode
 from ..clean.junk import strip_line_end_junk
-from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, split_turns,
+from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, peel_section_heading,
+                               split_turns,
                                stage_directions)
 from ..model import Block, Edition, Line, Text, Unit, token
 
@@ -114,12 +115,16 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary, rules: 
                 yield _segment_block(text, segment, unwrap, rules)
 
 
+SECTION_BEFORE = tuple(".!?:;)]\"'”’")
+
+
 class _DocumentState:
     """Where a run of lines stands: after a Document head (its opener may follow), in its body, or outside."""
 
     def __init__(self, heads):
         self.heads = heads
         self.state = ""          # "", "opening", "body"
+        self.previous = ""       # the last line of the run before (a heading never continues it)
 
     def is_head(self, group: list[Line]) -> bool:
         flat = " ".join(" ".join(ln.text.split()) for ln in group)
@@ -128,6 +133,7 @@ class _DocumentState:
 
 def _segments(group: list[Line], rules: Rules, document: _DocumentState) -> list[Segment]:
     """Cut one prose run into openers, speaker turns, paragraphs and closers."""
+    previous, document.previous = document.previous, group[-1].text if group else ""
     if document.is_head(group):
         document.state = "opening"
         return [Segment("para", [group])]
@@ -139,6 +145,11 @@ def _segments(group: list[Line], rules: Rules, document: _DocumentState) -> list
             out.append(Segment("opener", items, roles))
         if rest:
             document.state = "body"
+    elif document.state == "body" and previous.rstrip().endswith(SECTION_BEFORE):
+        # "I. THE FACTS" + "It is necessary ...", not the rest of a line a page break cut ("ADMIN-" + "ISTRATION")
+        items, roles, rest = peel_section_heading(group, rules)
+        if items:
+            out.append(Segment("opener", items, roles))
     if not rest:
         return out
     pieces = split_turns(rest, rules)
