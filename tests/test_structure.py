@@ -18,7 +18,7 @@ from edition.build import load_edition
 from edition.clean.structure import Rules, peel_closer, peel_opener, split_turns
 from edition.model import Block, Line, Loc, plain
 from edition.render import InlineContext, environment, render_inline
-from edition.stages.rejoin import SentenceEvidence, capital_evidence, continues
+from edition.stages.rejoin import SentenceEvidence, capital_evidence, continues, interrupted_speech, run as rejoin_run
 from tests.golden import assert_golden
 from tests.tree_dump import dump
 
@@ -77,7 +77,7 @@ def test_a_name_after_prose_that_goes_on_is_no_signature(docs):
 # ---------------------------------------------------------------- transcripts
 def test_each_speaker_turn_is_its_own_passage(docs):
     turns = [b for b in blocks(docs, "ch02") if b.kind == "turn"]
-    assert [t.attrs["speaker"] for t in turns] == ["Bukharin", "Stalin", "A voice", "Molotov", "Bukharin"]
+    assert [t.attrs["speaker"] for t in turns] == ["Bukharin", "Stalin", "A voice", "Molotov", "Stalin", "Molotov", "Bukharin"]
     # the label stays in the text as printed, marked by speaker tokens
     assert turns[2].plain() == "A voice: A traitor!"
     assert turns[1].plain() == ". . . Stalin: Then what are you?"      # a second turn inside a line
@@ -113,7 +113,7 @@ def test_rules_without_manifest_data_do_nothing():
 def test_epigraph_at_the_head_of_a_chapter_with_its_attribution(docs):
     first = blocks(docs, "ch02")[0]
     assert first.kind == "epigraph"
-    assert first.text.endswith("thing.\ue000attribution:\ue001-V. M. Molotov, 1973\ue000/attribution:\ue001")
+    assert first.text.endswith("thing.\ue000attribution:\ue001—V. M. Molotov, 1973\ue000/attribution:\ue001")
     # an attribution-like ending further down is no epigraph; a chapter opening with prose has none
     assert find(docs, "ch02", "The session closed").kind == "para"
     assert blocks(docs, "ch01")[0].kind == "para"
@@ -153,6 +153,55 @@ def test_evidence_functions_with_negative_cases():
     assert capital_evidence("to teach", "Not only communists suffered.", none) == ""
 
 
+def test_capital_joins_on_names_persons_patronymics_and_quotes_with_negative_cases():
+    texts = ["The Central Committee met. The Central Committee voted. The Party Control Commission sat.",
+             "The Party Control Commission ruled. Moscow is large. He went to Moscow. She left Moscow.",
+             "Moscow Regional officials came. Moscow Regional staff too."]
+    persons = {"Slepkov", "Beria", "Postyshev", "Stalin", "Bukharin"}
+    ev = SentenceEvidence.from_texts(texts, person=lambda w: w in persons)
+    # a name the text prints whole elsewhere
+    assert capital_evidence("in the plenum of the current Central", "Committee members that decided", ev) == "name-phrase"
+    assert capital_evidence("the Central Committee and the Party Control", "Commission and thus", ev) == "name-phrase"
+    # ... but not when the first word ends sentences as often as it goes on, or the next word opens sentences
+    assert capital_evidence("the delegates went to Moscow", "Regional officials came", ev) == ""
+    assert capital_evidence("of the Central", "The Committee met", ev) == ""
+    assert capital_evidence("of the Central", "Committee members: A. Andreev", ev) == ""   # a label
+    # a registered person's name after a word that cannot end the thought
+    assert capital_evidence("lying about you. Or why", "Slepkov should be lying about you.", ev) == "person"
+    assert capital_evidence("Not to let", "Com. Beria's people into the apparat.\" As", ev) == "person"
+    assert capital_evidence("Who is for letting", "Comrade Postyshev speak out of turn?", ev) == "person"
+    assert capital_evidence("remember kindly your wretched", "N. Bukharin 10 December 1937", ev) == ""  # signature
+    assert capital_evidence("his speech ended", "Bukharin: I object", ev) == ""                      # a turn's label
+    # a quotation left open may end there with its mark lost: no join on a name alone
+    assert capital_evidence('"Filipp told me he formed then', "Stalin did not behave any better.", ev) == ""
+    # first name and patronymic
+    assert capital_evidence("You didn't understand me correctly, Nikolai", "Ivanovich [Yezhov].", ev) == "patronymic"
+    assert capital_evidence("the case of Nikolai", "Ivanov was heard", ev) == ""
+    # a straight quotation mark opened in the tail, closed early in the head
+    assert capital_evidence('with the prosaic title "On Certain Methods and Techniques',
+                            "Used by Foreign Intelligence,\u201d but also", ev) == "bracket"
+    assert capital_evidence('he said "no" to the Methods and Techniques', "Used widely. He", ev) == ""
+
+
+def test_the_dash_ending_an_interrupted_speech_is_an_em_dash():
+    b = lambda kind, s: Block(kind, s, Loc("x", 1))      # noqa: E731
+    assert interrupted_speech(b("turn", "Mikoyan: And of Khandzhian-"), b("turn", "Stalin: And ..."))
+    assert interrupted_speech(b("para", "I had participated in this affair-"), b("turn", "A voice: I read"))
+    assert not interrupted_speech(b("para", "the Azov-"), b("para", "black Sea"))     # a prose paragraph
+    assert not interrupted_speech(b("turn", "Bukharin: so-called enemies"), None)   # no dash at the end
+
+
+def test_interrupted_turn_in_the_fixture_ends_on_an_em_dash(docs):
+    ended = [bl.plain() for bl in blocks(docs, "ch02") if bl.kind == "turn" and bl.plain().endswith(("-", "—"))]
+    assert ended and all(t.endswith("—") for t in ended), ended
+
+
+def test_speaker_label_with_a_bracketed_aside(docs):
+    turn = find(docs, "ch02", "Molotov [Chair]:")
+    assert turn.kind == "turn" and turn.attrs["speaker"] == "Molotov"
+    assert "\ue000speaker:\ue001Molotov [Chair]:\ue000/speaker:\ue001" in turn.text
+
+
 # ---------------------------------------------------------------- rendering
 def test_new_kinds_render_as_golden(docs):
     env = environment(ROOT)
@@ -168,5 +217,5 @@ def test_new_kinds_render_as_golden(docs):
     assert '<span class="speaker">Bukharin:</span>' in html
     assert '<span class="stage-direction">(Noise in the room.)</span>' in html
     assert '<p class="signed">A. Vyshinsky</p>' in html
-    assert '<span class="attribution">-V. M. Molotov, 1973</span>' in html
+    assert '<span class="attribution">—V. M. Molotov, 1973</span>' in html
     assert_golden("structure/blocks.html", html)

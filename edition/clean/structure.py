@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Line, token
+from ..model import Line, plain, token
 
 SENTENCE_END = tuple(".!?:;\"”’')]")
+LETTER_RE = re.compile(r"[^\W_]")
 NEW_ITEM_RE = re.compile(r"(?:#|\d+[./]|\. \. \.|Re:)")
 
 
@@ -136,7 +137,12 @@ def split_turns(lines: list[Line], rules: Rules) -> list[Segment]:
 
 
 def _cut_inline_turns(lines: list[Line], rules: Rules) -> list[Line]:
-    """A line holding the start of a second turn is cut in two (both halves keep its number)."""
+    """A line holding the start of a second turn is cut in two (both halves keep its number).
+
+    >>> r = Rules({"speakers": {"pattern": r"(?:\\. \\. \\. )?(?P<label>[A-Z][a-z]+):\\s", "labels": ["Stalin", "Rykov"]}})
+    >>> [ln.text for ln in _cut_inline_turns([Line(1, ". . . Stalin: Why? . . . Rykov: Because.")], r)]
+    ['. . . Stalin: Why?', '. . . Rykov: Because.']
+    """
     if not rules.inline_speaker_re:
         return lines
     out: list[Line] = []
@@ -145,8 +151,9 @@ def _cut_inline_turns(lines: list[Line], rules: Rules) -> list[Line]:
         if ": " not in text[1:]:                    # no label can start inside this line
             out.append(line)
             continue
+        # a lead-in alone before the label (". . . Bukharin:") stays with its turn: no cut after it
         cuts = [m.start() for m in rules.inline_speaker_re.finditer(text)
-                if rules.speaker(text[m.start():])]
+                if rules.speaker(text[m.start():]) and LETTER_RE.search(text[:m.start()])]
         if not cuts:
             out.append(line)
             continue
@@ -179,6 +186,27 @@ def peel_opener(lines: list[Line], rules: Rules) -> tuple[list[list[Line]], list
         items.append(item)
         roles.append(role)
     return items, roles, lines[i:]
+
+
+def peel_section_heading(lines: list[Line], rules: Rules) -> tuple[list[list[Line]], list[str], list[Line]]:
+    """Split a section heading in capitals off a paragraph inside a Document's body.
+
+    Only heading lines are taken, and only when prose follows them (a line with a lowercase word):
+    a quotation printed in capitals stays whole, and a signer's office over a signature is a closer.
+
+    >>> r = Rules({"documents": {"opener": [{"role": "heading", "pattern": "[IVX0-9]+\\. [A-Z][A-Z ]{3,}"}]}})
+    >>> items, roles, rest = peel_section_heading([Line(1, "I. THE FACTS"), Line(2, "It is necessary")], r)
+    >>> [[ln.text for ln in it] for it in items], roles, [ln.text for ln in rest]
+    ([['I. THE FACTS']], ['heading'], ['It is necessary'])
+    >>> peel_section_heading([Line(1, "I. THE FACTS"), Line(2, "LAW.")], r)[0]
+    []
+    """
+    if not lines or rules.closer_role(lines[0].text):     # "DEPUTY CHAIRMAN OF ..." over a signature
+        return [], [], lines
+    items, roles, rest = peel_opener(lines, rules)
+    if items and rest and set(roles) == {"heading"} and re.search(r"[a-z]{3}", rest[0].text):
+        return items, roles, rest
+    return [], [], lines
 
 
 def _continues_item(text: str, following: str) -> bool:
@@ -239,7 +267,9 @@ def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
 
     Every paragraph of the run must end with an attribution or be followed by one that does (a
     dialogue or a two-paragraph quotation attributed once).  The attribution, with its dash, is
-    marked by ``attribution`` tokens; the text stays as printed.  Returns how many were marked.
+    marked by ``attribution`` tokens.  The dash that introduces it is an em dash in the print; the OCR
+    read it as a hyphen, so a hyphen there is set as ``—`` (the attribution pattern decides where it is,
+    so a hyphen inside a name, "Black-Sea", is never touched).  Returns how many were marked.
 
     >>> from edition.model import Block, Loc, plain
     >>> r = Rules({"epigraphs": {"attribution": r"(?<=[.!?])(?P<attribution>-[A-Z][^-]{2,90})"}})
@@ -247,8 +277,9 @@ def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
     ...       Block("para", "THESE WERE TERRIBLE YEARS in the Soviet Union.", Loc("x", 3))]
     >>> mark_epigraphs(bs, "chapter", r), bs[0].kind, bs[1].kind
     (1, 'epigraph', 'para')
+    >>> plain(bs[0].text)
+    'The center is in the USSR.—N. I. Yezhov, 1935'
     """
-    from ..model import plain
     if not rules.attribution_re or unit_kind not in rules.epigraph_units:
         return 0
     last = -1
@@ -263,7 +294,17 @@ def mark_epigraphs(blocks: list, unit_kind: str, rules: Rules) -> int:
         m = rules.attribution_re.search(block.text)
         if m:
             a, b = m.span("attribution")
-            block.text = f"{block.text[:a]}{token('attribution')}{block.text[a:b]}{token('/attribution')}" \
+            attribution = em_dash_attribution(block.text[a:b])
+            block.text = f"{block.text[:a]}{token('attribution')}{attribution}{token('/attribution')}" \
                          f"{block.text[b:]}"
         block.kind = "epigraph"
     return last + 1
+
+
+def em_dash_attribution(attribution: str) -> str:
+    """The dash before an epigraph's source is an em dash; the OCR printed it as a hyphen.
+
+    >>> em_dash_attribution("-V. M. Molotov, 1973"), em_dash_attribution("—Stalin, 1934")
+    ('—V. M. Molotov, 1973', '—Stalin, 1934')
+    """
+    return "—" + attribution[1:] if attribution.startswith("-") else attribution

@@ -20,7 +20,8 @@ import re
 from ..clean.hyphenation import Vocabulary, join_lines, shared_vocabularies
 from ..clean.inline import decode
 from ..clean.junk import strip_line_end_junk
-from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, split_turns,
+from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, peel_section_heading,
+                               split_turns,
                                stage_directions)
 from ..model import Block, Edition, Line, Text, Unit, token
 
@@ -114,12 +115,16 @@ def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary, rules: 
                 yield _segment_block(text, segment, unwrap, rules)
 
 
+SECTION_BEFORE = tuple(".!?:;)]\"'”’")
+
+
 class _DocumentState:
     """Where a run of lines stands: after a Document head (its opener may follow), in its body, or outside."""
 
     def __init__(self, heads):
         self.heads = heads
         self.state = ""          # "", "opening", "body"
+        self.previous = ""       # the last line of the run before (a heading never continues it)
 
     def is_head(self, group: list[Line]) -> bool:
         flat = " ".join(" ".join(ln.text.split()) for ln in group)
@@ -128,6 +133,7 @@ class _DocumentState:
 
 def _segments(group: list[Line], rules: Rules, document: _DocumentState) -> list[Segment]:
     """Cut one prose run into openers, speaker turns, paragraphs and closers."""
+    previous, document.previous = document.previous, group[-1].text if group else ""
     if document.is_head(group):
         document.state = "opening"
         return [Segment("para", [group])]
@@ -139,6 +145,11 @@ def _segments(group: list[Line], rules: Rules, document: _DocumentState) -> list
             out.append(Segment("opener", items, roles))
         if rest:
             document.state = "body"
+    elif document.state == "body" and previous.rstrip().endswith(SECTION_BEFORE):
+        # "I. THE FACTS" + "It is necessary ...", not the rest of a line a page break cut ("ADMIN-" + "ISTRATION")
+        items, roles, rest = peel_section_heading(group, rules)
+        if items:
+            out.append(Segment("opener", items, roles))
     if not rest:
         return out
     pieces = split_turns(rest, rules)
@@ -174,14 +185,21 @@ def _segment_block(text: Text, segment: Segment, unwrap, rules: Rules) -> Block:
     return Block("para", body, loc, last)
 
 
+SPEAKER_ASIDE_RE = re.compile(r"(?: [\[(][^\[\]()]{1,30}[\])])?:")
+
+
 def _label_speaker(body: str, label: str) -> str:
-    """Mark the printed label (``Bukharin:``) of a turn with ``speaker`` tokens; the text stays as printed."""
-    head = f"{label}:"
-    at = body.find(head, 0, len(head) + 12)           # after a lead-in: ". . . Yezhov:", "[Later] Andreev:"
-    if at < 0:
+    """Mark the printed label (``Bukharin:``) of a turn with ``speaker`` tokens; the text stays as printed.
+
+    A bracketed aside between name and colon is part of the label:
+    ``Bukharin [ironically]: Nikolai ...`` -> ``<speaker>Bukharin [ironically]:</speaker> Nikolai ...``.
+    """
+    at = body.find(label, 0, len(label) + 12)          # after a lead-in: ". . . Yezhov:", "[Later] Andreev:"
+    colon = SPEAKER_ASIDE_RE.match(body, at + len(label)) if at >= 0 else None
+    if not colon:
         return body
-    end = at + len(head)
-    return f"{body[:at]}{token('speaker')}{head}{token('/speaker')}{body[end:]}"
+    end = colon.end()
+    return f"{body[:at]}{token('speaker')}{body[at:end]}{token('/speaker')}{body[end:]}"
 
 
 def _without_junk(lines: list[Line], text: Text) -> list[Line]:

@@ -77,13 +77,23 @@ class SentenceEvidence:
     def _count(self):
         if self._counts is None:
             # the whole text lowercased, "¶" between passages so that nothing spans a paragraph break
-            text = "\n¶\n".join(self._texts).lower()
-            self._counts = Counter(FINAL_RE.findall(text)), Counter(GOING_ON_RE.findall(text)), text
+            exact = "\n¶\n".join(self._texts)
+            text = exact.lower()
+            self._counts = Counter(FINAL_RE.findall(text)), Counter(GOING_ON_RE.findall(text)), text, exact
             self._texts = None
         return self._counts
 
+    def final(self, word: str) -> int:
+        """How often ``word`` ends a sentence in the text."""
+        return self._count()[0][word.lower()]
+
+    def follows_exact(self, word: str, nxt: str) -> int:
+        """How often ``nxt`` follows ``word`` in the text, as printed (case kept): "Central Committee"."""
+        exact = self._count()[3]
+        return len(re.findall(rf"(?<![\w-]){re.escape(word)}\s+{re.escape(nxt)}(?![\w-])", exact))
+
     def never_final(self, word: str) -> bool:
-        final, going_on, _ = self._count()
+        final, going_on = self._count()[:2]
         w = word.lower()
         return final[w] == 0 and going_on[w] >= 3
 
@@ -125,6 +135,41 @@ def run(edition: Edition) -> None:
                 else:
                     out.append(block)
             unit.blocks = out
+            for block, following in zip(out, out[1:] + [None]):
+                if interrupted_speech(block, following):
+                    block.text = _dash_at_end(block.text)
+                    text.report.count("interrupted-speech-dash")
+
+
+INTERRUPTION_RE = re.compile(r"(?<=[A-Za-z0-9,.!?…)\]\"'’”])-$")
+
+
+def interrupted_speech(block: Block, following: Block | None) -> bool:
+    """Does a speech end on the dash of an interruption ("I've read many verdicts-")?
+
+    The print marks a speaker who trails off or is cut short by a dash (the Note on the Documents says
+    so); the OCR read it as a hyphen.  A turn ending so, or a paragraph ending so before the next
+    speaker's turn, ends on that dash (a line-end hyphen inside a word was joined by now).
+
+    >>> from edition.model import Loc
+    >>> b = lambda kind, s: Block(kind, s, Loc("x", 1))
+    >>> interrupted_speech(b("turn", "Mikoyan: And of Khandzhian-"), b("turn", "Stalin: And of ..."))
+    True
+    >>> interrupted_speech(b("para", "I had participated in this affair-"), b("turn", "A voice: I read"))
+    True
+    >>> interrupted_speech(b("para", "the Azov-"), b("para", "Black Sea territory")), \\
+    ...     interrupted_speech(b("turn", "Bukharin: The so-called"), None)
+    (False, False)
+    """
+    if block.kind == "turn" or (block.kind == "para" and following is not None and following.kind == "turn"):
+        return bool(INTERRUPTION_RE.search(plain(block.text).rstrip()))
+    return False
+
+
+def _dash_at_end(text: str) -> str:
+    """Set the final hyphen of ``text`` (before any trailing tokens) as an em dash."""
+    end = _end_before_tokens(text.rstrip())
+    return text[:end - 1] + "—" + text[end:] if end and text[end - 1] == "-" else text
 
 
 def vocabulary_lines(text):
@@ -216,8 +261,14 @@ def capital_evidence(tail: str, head: str, evidence: "SentenceEvidence") -> str:
     first = words[0].strip(",.;:!?")
     if re.fullmatch(r"(?:[1-9]|[12]\d|3[01])", last) and first in MONTHS:
         return "date"
+    if _proper_phrase(last, first, words, evidence):
+        return "name-phrase"
+    if PATRONYMIC_RE.fullmatch(first) and re.fullmatch(r"[A-Z][a-z]+", last):
+        return "patronymic"                                     # "Nikolai" + "Ivanovich [Yezhov]."
     if not (last.isalpha() and last.islower()):
         return ""
+    if _person_opens(words, evidence) and not (_open_quotation(tail) and not re.search('["”]', head[:120])):
+        return "person"                                         # "Or why" + "Slepkov should be lying"
     if last in TITLE_WORDS and any(evidence.person(w.strip(",.;:'’s")) for w in words[:2]):
         return "title"
     if evidence.never_final(last) and (last.endswith("ing") or evidence.follows(last, first) >= 2):
@@ -231,6 +282,50 @@ def capital_evidence(tail: str, head: str, evidence: "SentenceEvidence") -> str:
     return ""
 
 
+# Words a sentence starts with, never the second half of a name: "Moscow" + "The ..." is no "Moscow The".
+SENTENCE_STARTERS = NON_FINAL_WORDS | frozenset("""i he she it we they you there here then thus so yet when
+    while if although though since because after before once now later also however""".split())
+PATRONYMIC_RE = re.compile(r"[A-Z][a-z]+(?:ovich|evich|ich|ovna|evna|ichna)")
+LABEL_RE = re.compile(r"[A-Z][\w-]*(?: [A-Za-z][\w-]*)?:\s")
+NAME_WORD_RE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+def _proper_phrase(last: str, first: str, words: list[str], evidence: "SentenceEvidence") -> bool:
+    """The tail ends inside a name that the text prints whole elsewhere: "the Central" + "Committee",
+    "the Ivanovo" + "Industrial Region", "Party Control" + "Commission".
+
+    Both words capitalised; the continuation is no label ("Candidate members:") and does not start
+    with a word that opens sentences; the pair occurs at least twice elsewhere, as printed, and more
+    often than the first word ends a sentence.
+    """
+    if not (NAME_WORD_RE.fullmatch(last) and NAME_WORD_RE.fullmatch(first)):
+        return False
+    if first.lower() in SENTENCE_STARTERS or LABEL_RE.match(" ".join(words[:3])):
+        return False
+    pairs = evidence.follows_exact(last, first)
+    return pairs >= 2 and pairs > evidence.final(last)
+
+
+def _person_opens(words: list[str], evidence: "SentenceEvidence") -> bool:
+    """The continuation opens with a registered person's family name, written out ("Slepkov should",
+    "Com. Beria's people", "Comrade Postyshev speak"), not a signature ("N. Bukharin") or a label."""
+    if not words or LABEL_RE.match(" ".join(words[:3])):
+        return False
+    name = words[1] if words[0] in ("Com.", "Comrade") and len(words) > 1 else words[0]
+    name = re.sub(r"(?:'s|’s)$", "", name).rstrip(",;")
+    return bool(NAME_WORD_RE.fullmatch(name)) and evidence.person(name)
+
+
+def _open_quotation(tail: str) -> bool:
+    """A quotation is still open at the end of ``tail``: unless the continuation closes it soon, it may
+    end there with its closing mark lost ("... which he formed then" + "Stalin did not behave").
+
+    >>> _open_quotation('"Filipp told me ... Stalin "received" him ... formed then'), _open_quotation("Or why")
+    (True, False)
+    """
+    return tail.count('"') % 2 == 1 or tail.count("“") > tail.count("”")
+
+
 def _closes_open_bracket(tail: str, head: str) -> bool:
     """A bracket or quotation mark opened near the end of ``tail`` is closed early in ``head``."""
     for left, right in BRACKETS:
@@ -240,6 +335,11 @@ def _closes_open_bracket(tail: str, head: str) -> bool:
         j = head.find(right)
         if 0 <= j <= 120 and left not in head[:j] and not re.search(r"[.!?]\s", head[:j]):
             return True
+    # a straight quotation mark: an odd count in the tail opens one near its end, closed early in the head
+    i = tail.rfind('"')
+    if tail.count('"') % 2 == 1 and len(tail) - i <= 80 and tail[i + 1:i + 2].isalpha():
+        j = min((k for k in (head.find('"'), head.find("”")) if k >= 0), default=-1)
+        return 0 <= j <= 120 and not re.search(r"[.!?]\s", head[:j])
     return False
 
 
@@ -296,6 +396,13 @@ def _merge(a: Block, b: Block, own, corpus, keep, join) -> str:
 
 def _drop_last_hyphen(s: str) -> str:
     """Remove the final ``-`` of ``s``, skipping trailing tokens."""
+    end = _end_before_tokens(s)
+    i = s.rfind("-", 0, end)
+    return s[:i] + s[i + 1:] if i >= 0 else s
+
+
+def _end_before_tokens(s: str) -> int:
+    """Where the text of ``s`` ends, before any tokens that close it."""
     end = len(s)
     while True:
         m = None
@@ -304,6 +411,4 @@ def _drop_last_hyphen(s: str) -> str:
         if m is not None and m.end() == end:
             end = m.start()
             continue
-        break
-    i = s.rfind("-", 0, end)
-    return s[:i] + s[i + 1:] if i >= 0 else s
+        return end
