@@ -203,7 +203,7 @@ NOTES = Map({
 }, "Where the notes are and how markers look")
 
 OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "digits", "day-month",
-             "word", "real-word", "case-split", "split", "dash", "unclear")
+             "word", "real-word", "case-split", "split", "reading", "dash", "unclear")
 
 OCR = Map({
     "enabled": Field(bool, "Correct OCR damage word by word (stage 'correct'); every change is logged in the "
