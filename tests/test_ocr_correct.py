@@ -421,3 +421,61 @@ def test_body_change_check_still_holds(corrected):
     assert len(rows) == 40
     made = _made(corrected)
     assert [row for row in rows if row["verdict"] == "right" and not _is_made(row, made)] == []
+
+
+# ---------------------------------------------------------------- reviewed readings (readings.tsv)
+def _with_readings(corrector, readings):
+    return Corrector(corrector.lex, Config(CONFUSIONS, DIGITS, readings=readings))
+
+
+@pytest.mark.parametrize("before, after", [
+    ("one who is eenuinelv devoted. But that is all oast.", "one who is genuinely devoted. But that is all past."),
+    ("Eenuinelv so", "Genuinely so"),                              # capitalised at a sentence start
+    ("the Cent,al Committee", "the Central Committee"),            # a form holding punctuation
+    ("(oast), \"oast\"; oast's", "(past), \"past\"; oast's"),     # punctuation around kept; a possessive is another form
+])
+def test_reviewed_readings_replace_whole_tokens(corrector, before, after):
+    c = _with_readings(corrector, {"eenuinelv": "genuinely", "oast": "past", "Cent,al": "Central"})
+    out, log = fix(c, before)
+    assert out == after and all(rule == "reading" for _, _, rule in log)
+
+
+@pytest.mark.parametrize("text", [
+    "the coast and the oasts",        # the form inside a longer word is not touched
+    "roast-beef, oast-house",         # nor one part of a hyphenated word
+    "OAST",                           # nor another case than listed (or capitalised)
+])
+def test_reviewed_readings_negative(corrector, text):
+    c = _with_readings(corrector, {"oast": "past"})
+    assert fix(c, text) == (text, [])
+    assert c.readings_found == set()
+
+
+def test_reviewed_reading_can_be_vetoed(corrector):
+    c = _with_readings(corrector, {"oast": "past"})
+    assert fix(c, "all oast", veto={("oast", "reading")}) == ("all oast", [])
+    assert c.readings_found == {"oast"}        # a vetoed form still matched: no stale-row error
+
+
+def test_reading_runs_after_the_automatic_rules(corrector):
+    """The form is what the automatic rules left: here 'memhers' is already 'members'."""
+    c = _with_readings(corrector, {"memhers": "members!"})
+    out, log = fix(c, "party memhers")
+    assert out == "party members" and [r for _, _, r in log] == ["word"] and c.readings_found == set()
+
+
+def test_readings_file_logged_and_stale_row_is_an_error(tmp_path):
+    project, manifest = _mini_with_ocr(tmp_path)
+    manifest.write_text(manifest.read_text().replace("sprinq", "sprjnq"))    # no rule reads this one
+    readings = project / "texts" / "mini" / "readings.tsv"
+    readings.write_text("form\treading\twhy\nsprjnq\tspring\tj for i, q for g\n")
+    assert _cli(project, "corrections", "--update").returncode == 0
+    tsv = (project / "texts" / "mini" / "corrections.tsv").read_text()
+    assert "9\tsprjnq\tspring\treading" in tsv
+    readings.write_text("form\treading\twhy\nsprjnq\tspring\tj for i\nqhost\tghost\tnot in the text\n")
+    result = _cli(project, "corrections", "--update")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "texts/mini/readings.tsv:3: the form 'qhost' stands nowhere in the text" in result.stderr
+    readings.write_text("form\treading\n")
+    result = _cli(project, "corrections", "--update")
+    assert result.returncode == 2 and "texts/mini/readings.tsv:1:" in result.stderr

@@ -19,6 +19,7 @@ lets the caller veto a single change (the manifest's ``ocr.veto``).  The rules:
                     (``edition.clean.real_words``: only the manifest's ``real_word`` confusions)
     case-split      an acronym glued to a word:          "USSRand"           -> "USSR and"
     split           words run together:                  "tookallmeasures"   -> "took all measures"
+    reading         an editor's reviewed reading (``texts/<slug>/readings.tsv``): "eenuinelv" -> "genuinely"
     dash            an em dash printed as a hyphen:      "established-that is" -> "established—that is"
     note-spacing    (notes only) spacing around punctuation: "no. 8 ,  1989,91" -> "no. 8, 1989, 91"
     unclear         a tilde-damaged word that no rule can read: "dictor~" -> "[?]" (witness reading kept)
@@ -66,6 +67,7 @@ class Config:
     max_edits: int = 2
     keep: frozenset = frozenset()                       # words never changed (manifest)
     real_word: list[tuple[str, str]] = field(default_factory=list)   # confusions tried on real words
+    readings: dict[str, str] = field(default_factory=dict)          # reviewed form -> reading (readings.tsv)
 
 
 Log = Callable[[str, str, str], None]
@@ -90,6 +92,7 @@ class Corrector:
     config: Config
     stats: dict = field(default_factory=dict)
     scope: str = "body"                                 # "notes": note-only rules apply too
+    readings_found: set = field(default_factory=set)   # forms of ``config.readings`` met in the text
 
     def correct(self, text: str, log: Log, allow: Allow = _always) -> str:
         """Apply every enabled repair to one piece of plain text."""
@@ -504,6 +507,28 @@ class Corrector:
             return self.lex.cased.get(first.capitalize(), 0) >= 5 and self.lex.score(first) >= 4.0
         return first in FUNCTION_WORDS and first != "a" and self.lex.score(second) >= 4.0
 
+    # ------------------------------------------------------------ reading
+    def _reading(self, text: str, log: Log, allow: Allow) -> str:
+        """An editor's reviewed reading of a damaged form, wherever the form stands as a whole token
+        (case as listed, or capitalised at a sentence start; punctuation around it kept):
+
+            {"eenuinelv": "genuinely"}:  "was eenuinelv. Eenuinelv so"  -> "was genuinely. Genuinely so"
+            but "eenuinelvx" (the form inside a longer word) is not touched.
+        """
+        if not self.config.readings:
+            return text
+        pattern = _readings_pattern(tuple(self.config.readings))
+
+        def repl(m: re.Match) -> str:
+            form = m.group()
+            listed = form if form in self.config.readings else form[0].lower() + form[1:]
+            self.readings_found.add(listed)
+            reading = self.config.readings[listed]
+            if listed != form:
+                reading = reading[0].upper() + reading[1:]
+            return self._change(form, reading, "reading", log, allow, m.string[m.end():])
+        return pattern.sub(repl, text)
+
     # ------------------------------------------------------------ dash
     DASH = re.compile(r"(?<![\w-])([A-Za-z']+)-([A-Za-z']+)(?![\w-])")
 
@@ -534,6 +559,14 @@ class Corrector:
             log(word, "[?]", "unclear")
             return marked
         return re.sub(r"(?<![\w~'\-])((?:[A-Za-z0-9']*~[A-Za-z0-9'~]*))(?![\w~'\-])", repl, text)
+
+
+@lru_cache(maxsize=8)
+def _readings_pattern(forms: tuple[str, ...]) -> re.Pattern:
+    """Whole-token matches of the forms (longest first), and of a lowercase form capitalised."""
+    variants = set(forms) | {f[0].upper() + f[1:] for f in forms if f[:1].islower()}
+    alternatives = "|".join(re.escape(f) for f in sorted(variants, key=lambda f: (-len(f), f)))
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w’-]|'\w)")
 
 
 def _outside_tokens(text: str, repair) -> str:

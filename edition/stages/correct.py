@@ -7,7 +7,9 @@ altered.  The repairs (``edition.clean.ocr_words``) use a lexicon assembled from
 
 Every change is logged with its witness line in the report and must agree with the reviewed
 file ``texts/<slug>/corrections.tsv`` (``build_edition.py corrections --update`` rewrites it);
-an editor vetoes one change by listing its line and text under ``ocr.veto``.  For every text the
+an editor vetoes one change by listing its line and text under ``ocr.veto``.  What the rules cannot
+read safely an editor reads in ``texts/<slug>/readings.tsv`` (form, reading, why; rule ``reading``);
+a listed form the text no longer holds is an error at its line.  For every text the
 report gives the words unknown to the lexicon per 1,000 words, before and after (a text's own
 words never count as evidence for itself).
 
@@ -31,6 +33,8 @@ from ..pipeline import BuildError
 
 TSV_NAME = "corrections.tsv"
 TSV_HEADER = "line\tbefore\tafter\trule"
+READINGS_NAME = "readings.tsv"
+READINGS_HEADER = ["form", "reading", "why"]
 
 
 def run(edition: Edition) -> None:
@@ -167,6 +171,10 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
     config = Config(confusions=[(c["printed"], c["reads"]) for c in spec["confusions"]], digits=digits,
                     rules=tuple(spec["rules"]) or RULES, keep=frozenset(spec["keep"]),
                     real_word=[(c["printed"], c["reads"], c["min_gap"]) for c in spec["real_word"]])
+    readings, rows, errors = load_readings(text, edition)
+    if errors:
+        return errors
+    config.readings = readings
     corrector = Corrector(lexicon, config)
     for block in all_blocks(text):
         corrector.learn_archival(block.plain())
@@ -184,7 +192,48 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
     errors = [f"{text.manifest_path}:{v.line}: veto of {v['before']!r} on line {v['line']} matches no "
               "change; remove it or correct it from corrections.tsv"
               for key, v in vetoes.items() if key not in used]
+    errors += [f"{_readings_rel(text)}:{no}: the form {form!r} stands nowhere in the text after the automatic "
+               "rules (a rule now reads it, or it is misspelt); remove the row or give the form as the edition "
+               "prints it" for form, no in rows.items() if form not in corrector.readings_found]
     return errors + _check_tsv(text, edition)
+
+
+def _readings_rel(text: Text) -> str:
+    return f"{Path(text.source_path).parent.as_posix()}/{READINGS_NAME}"
+
+
+def load_readings(text: Text, edition: Edition) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """The editor's reviewed readings of one text: ({form: reading}, {form: line}, errors).
+
+        form<TAB>reading<TAB>why            (header)
+        eenuinelv<TAB>genuinely<TAB>g read as e, y as v
+    """
+    rel = _readings_rel(text)
+    path = Path(edition.root) / rel
+    if not path.is_file():
+        return {}, {}, []
+    readings: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    errors: list[str] = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        cells = line.split("\t")
+        if no == 1:
+            if cells != READINGS_HEADER:
+                errors.append(f"{rel}:1: the first line must be the header 'form<TAB>reading<TAB>why'")
+            continue
+        if not line.strip():
+            continue
+        if len(cells) != 3 or not all(c.strip() for c in cells):
+            errors.append(f"{rel}:{no}: a row needs three cells separated by tabs: form, reading, why")
+        elif cells[0] != cells[0].strip() or cells[1] != cells[1].strip() or any(c.isspace() for c in cells[0]):
+            errors.append(f"{rel}:{no}: the form {cells[0]!r} must be one token without spaces around it")
+        elif cells[0] == cells[1]:
+            errors.append(f"{rel}:{no}: the reading of {cells[0]!r} is the form itself; remove the row")
+        elif cells[0] in rows:
+            errors.append(f"{rel}:{no}: the form {cells[0]!r} is already listed on line {rows[cells[0]]}")
+        else:
+            readings[cells[0]], rows[cells[0]] = cells[1], no
+    return readings, rows, errors
 
 
 def _correct_block(block: Block, corrector: Corrector, text: Text, lines: dict[int, str],
