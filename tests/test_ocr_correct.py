@@ -398,9 +398,24 @@ def test_precision_sample_verdicts_still_hold(corrected):
     assert len(rows) == 300
     made = _made(corrected)
     superseded = [row for row in rows if _superseded(row)]
-    assert len(superseded) <= 2, superseded          # the sample must stay a sample of the stage
+    assert len(superseded) <= 3, superseded          # the sample must stay a sample of the stage
     for row in rows:
         if row["verdict"] == "right" and row not in superseded:
+            assert _is_made(row, made), row
+        elif row["verdict"] == "wrong":
+            assert not _is_made(row, made), row
+
+
+def test_final_precision_sample_verdicts_still_hold(corrected):
+    """The measurement of this release: 300 logged changes drawn at random once every rule was written
+    (tools/sample_changes.py, seed 8111937, at commit b8895f5) and checked by hand against the witness:
+    293 right, 7 wrong (97.7%, Wilson 95% 95.3-98.9%).  The right ones are still made; the wrong ones were
+    then mended by a manifest emendation, a lexicon entry or the removal of a reading, and are not made."""
+    rows = _sample("ocr_precision_sample_final.tsv")
+    assert len(rows) == 300 and sum(r["verdict"] == "wrong" for r in rows) == 7
+    made = _made(corrected)
+    for row in rows:
+        if row["verdict"] == "right" and not _superseded(row):
             assert _is_made(row, made), row
         elif row["verdict"] == "wrong":
             assert not _is_made(row, made), row
