@@ -2,7 +2,7 @@
 
 The samples were drawn with tools/sample_passages.py *after* the rules were written, with seeds no rule was
 tuned on, and every passage was read by hand against its witness lines (verdict columns: ocr_errors,
-other_defects, seen; rubric in the file's commit and in docs/method.md).  tools/sample_stats.py turns them
+other_defects, seen; rubric in tests/data/SAMPLE_RUBRIC.md).  tools/sample_stats.py turns them
 into the rates given in docs/method.md.  These tests keep the verdicts honest as the rules change:
 
 - a passage judged free of errors and defects is still exactly the text that was checked (any change to it
