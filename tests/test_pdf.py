@@ -158,6 +158,22 @@ def test_passage_numbers_of_a_chapter_are_printed_in_the_margin_of_its_pages_in_
                 assert margin_numbers(book, page) == labels, (text.slug, unit.slug, page)
 
 
+def test_every_empty_page_is_the_unnumbered_blank_verso_before_a_recto_opening(edition, books):
+    """Units, the contents and the index open on a recto; the verso left empty before one is blank on
+    purpose (no running head, no folio), and no other page is empty (Medvedev p. 40 is such a verso)."""
+    for text in edition.texts:
+        book = books[text.slug]
+        openings = {book.dests[pdf_destination(u.slug)] for u in units_of(edition, text.slug)}
+        openings |= {book.dests[name] for name in ("contents", "name-index") if name in book.dests}
+        empty = []
+        for number, page in enumerate(book.reader.pages, start=1):
+            contents = page.get_contents()
+            data = contents.get_data() if contents is not None else b""
+            if not re.search(rb"T[Jj]\b", data):             # no text drawn at all: not even a folio
+                empty.append(number)
+                assert number % 2 == 0 and number + 1 in openings, (text.slug, number)
+
+
 # ---------------------------------------------------------------- notes
 def test_footnote_count_equals_the_models_notes(edition, books):
     for text in edition.texts:
@@ -179,10 +195,12 @@ def test_footnotes_sit_on_the_page_of_their_call(edition, books):
             assert first_words in book.text(page), (slug, unit.slug, note.key, first_words)
             # WeasyPrint does not split a footnote: one that does not fit goes to the next page
             assert page in (call, call + 1), (slug, unit.slug, note.key, call, page)
-        # Measured at the first release: getty 517/569 on the page of the call, 49 on the next, 3 further;
-        # khlevniuk 697/743 and 46 next; furr 21/26 and 5 next.  A guard against getting worse:
+        # First release: getty 90.5% of the notes on the page of their call, khlevniuk 92.6%, furr 80.8%.
+        # With footnote-policy: line (print.css): getty 543/572 (94.9%), khlevniuk 718/743 (96.6%),
+        # furr 23/26; the rest are notes WeasyPrint moves on to keep a paragraph's widows and orphans.
         gaps = [book.dests[f"fn:{u.slug}-{n.key}"] - book.dests[f"fnref:{u.slug}-{n.key}"] for u, n in notes]
-        assert sum(g == 0 for g in gaps) >= 0.8 * len(gaps), (slug, gaps.count(0), len(gaps))
+        share = {"getty": 0.93, "khlevniuk": 0.95, "furr": 0.85}[slug]
+        assert sum(g == 0 for g in gaps) >= share * len(gaps), (slug, gaps.count(0), len(gaps))
         assert sum(g <= 1 for g in gaps) >= 0.99 * len(gaps) and min(gaps) >= 0, slug
 
 
