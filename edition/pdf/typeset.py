@@ -76,7 +76,10 @@ def name_index_html(book: Book, pages: dict[str, int], first_page: int,
                     text_pages: dict[str, dict[int, str]] | None = None) -> str:
     """The index as its own HTML document (the book's head and styles), numbered from ``first_page``."""
     head = book.html.split("<body", 1)[0]
-    entries = "\n".join(_entry_html(entry, pages, text_pages or {}) for entry in book.index)
+    on_page: dict[int, str] = {}
+    for name, page in pages.items():                 # document order: the first destination on each page
+        on_page.setdefault(page, name)
+    entries = "\n".join(_entry_html(entry, pages, text_pages or {}, on_page) for entry in book.index)
     return (f'{head}<body class="index-document">\n'
             f'<style>@page :first {{ counter-reset: page {first_page}; }}</style>\n'
             f'<section class="name-index">\n'
@@ -84,11 +87,19 @@ def name_index_html(book: Book, pages: dict[str, int], first_page: int,
             f'<p class="explainer">{html.escape(INDEX_NOTE)}</p>\n{entries}\n</section>\n</body>\n</html>\n')
 
 
-def _entry_html(entry: IndexEntry, pages: dict[str, int], text_pages: dict[str, dict[int, str]]) -> str:
-    first_on_page: dict[int, str] = {}
+def _entry_html(entry: IndexEntry, pages: dict[str, int], text_pages: dict[str, dict[int, str]],
+                on_page: dict[int, str]) -> str:
+    """One entry; each page number links to the first passage naming the person that begins on that
+    page, else (the name sits in a passage begun on an earlier page) to the page's first destination."""
+    begun_here: dict[int, str] = {}
+    continued: dict[int, str] = {}
     for dest, surface in entry.mentions or [(d, "") for d in entry.destinations]:
         for page in mention_pages(dest, surface, pages, text_pages):
-            first_on_page.setdefault(page, dest)
+            if pages.get(dest) == page:
+                begun_here.setdefault(page, dest)
+            else:
+                continued.setdefault(page, on_page.get(page, dest))
+    first_on_page = {**continued, **begun_here}
     numbers = ", ".join(f'<a href="#{html.escape(dest)}">{page}</a>' for page, dest in sorted(first_on_page.items()))
     dates = f' <span class="dates">({html.escape(entry.dates)})</span>' if entry.dates else ""
     return f'<p class="entry">{html.escape(entry.name)}{dates} {numbers}</p>'
