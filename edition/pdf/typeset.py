@@ -115,9 +115,13 @@ def mention_pages(dest: str, surface: str, pages: dict[str, int],
     """The pages on which the passage ``dest`` prints ``surface``; the page where the passage begins
     when the words are found on none (e.g. a name hyphenated across a page break)."""
     word = _letters(surface)
-    found = [page for page, text in sorted(text_pages.get(dest, {}).items()) if word and word in text]
+    by_page = sorted(text_pages.get(dest, {}).items())
+    found = [page for page, text in by_page if word and word in text]
+    # a name broken over a page break ("Aleksandr | Smirnov") is on the page where it begins
+    found += [page for (page, text), (_, after) in zip(by_page, by_page[1:])
+              if word and word not in text and word in text[-len(word):] + after[:len(word)]]
     if found:
-        return found
+        return sorted(set(found))
     return [pages[dest]] if dest in pages else []
 
 
