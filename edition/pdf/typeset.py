@@ -118,8 +118,8 @@ def mention_pages(dest: str, surface: str, pages: dict[str, int],
     by_page = sorted(text_pages.get(dest, {}).items())
     found = [page for page, text in by_page if word and word in text]
     # a name broken over a page break ("Aleksandr | Smirnov") is on the page where it begins
-    found += [page for (page, text), (_, after) in zip(by_page, by_page[1:])
-              if word and word not in text and word in text[-len(word):] + after[:len(word)]]
+    found += [page for (page, text), (_, after) in zip(by_page, by_page[1:])     # (each side too short
+              if len(word) > 1 and word in text[1 - len(word):] + after[:len(word) - 1]]   # to hold it all)
     if found:
         return sorted(set(found))
     return [pages[dest]] if dest in pages else []
