@@ -285,7 +285,11 @@ def test_name_index_page_numbers_point_to_pages_naming_the_person(edition, books
                 return True
             # a name broken over the page break ("Aleksandr | Smirnov") counts on the page where it begins
             seam = re.sub(r"\W", "", book.text(page)[-80:] + book.text(page + 1)[:80])
-            return any(name in seam for name in full[person])
+            if any(name in seam for name in full[person]):
+                return True
+            # ... or hyphenated in the page's last line ("Vyshin-" | "sky"), its footnotes printed below it
+            raw = book.reader.pages[page - 1].extract_text()
+            return any(re.search(re.escape(w[:k]) + r"-\n", raw) for w in surfaces[person] for k in range(3, len(w)))
 
         index_pages = range(index_start, len(book.reader.pages) + 1)
         printed = " ".join(book.text(number) for number in index_pages)
