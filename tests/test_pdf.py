@@ -158,6 +158,22 @@ def test_passage_numbers_of_a_chapter_are_printed_in_the_margin_of_its_pages_in_
                 assert margin_numbers(book, page) == labels, (text.slug, unit.slug, page)
 
 
+def test_every_empty_page_is_the_unnumbered_blank_verso_before_a_recto_opening(edition, books):
+    """Units, the contents and the index open on a recto; the verso left empty before one is blank on
+    purpose (no running head, no folio), and no other page is empty (Medvedev p. 40 is such a verso)."""
+    for text in edition.texts:
+        book = books[text.slug]
+        openings = {book.dests[pdf_destination(u.slug)] for u in units_of(edition, text.slug)}
+        openings |= {book.dests[name] for name in ("contents", "name-index") if name in book.dests}
+        empty = []
+        for number, page in enumerate(book.reader.pages, start=1):
+            contents = page.get_contents()
+            data = contents.get_data() if contents is not None else b""
+            if not re.search(rb"T[Jj]\b", data):             # no text drawn at all: not even a folio
+                empty.append(number)
+                assert number % 2 == 0 and number + 1 in openings, (text.slug, number)
+
+
 # ---------------------------------------------------------------- notes
 def test_footnote_count_equals_the_models_notes(edition, books):
     for text in edition.texts:
@@ -179,10 +195,12 @@ def test_footnotes_sit_on_the_page_of_their_call(edition, books):
             assert first_words in book.text(page), (slug, unit.slug, note.key, first_words)
             # WeasyPrint does not split a footnote: one that does not fit goes to the next page
             assert page in (call, call + 1), (slug, unit.slug, note.key, call, page)
-        # Measured at the first release: getty 517/569 on the page of the call, 49 on the next, 3 further;
-        # khlevniuk 697/743 and 46 next; furr 21/26 and 5 next.  A guard against getting worse:
+        # First release: getty 90.5% of the notes on the page of their call, khlevniuk 92.6%, furr 80.8%.
+        # With footnote-policy: line (print.css): getty 543/572 (94.9%), khlevniuk 718/743 (96.6%),
+        # furr 23/26; the rest are notes WeasyPrint moves on to keep a paragraph's widows and orphans.
         gaps = [book.dests[f"fn:{u.slug}-{n.key}"] - book.dests[f"fnref:{u.slug}-{n.key}"] for u, n in notes]
-        assert sum(g == 0 for g in gaps) >= 0.8 * len(gaps), (slug, gaps.count(0), len(gaps))
+        share = {"getty": 0.93, "khlevniuk": 0.95, "furr": 0.85}[slug]
+        assert sum(g == 0 for g in gaps) >= share * len(gaps), (slug, gaps.count(0), len(gaps))
         assert sum(g <= 1 for g in gaps) >= 0.99 * len(gaps) and min(gaps) >= 0, slug
 
 
@@ -248,37 +266,78 @@ def test_two_renders_are_byte_identical(edition):
 
 # ---------------------------------------------------------------- name index
 def test_name_index_page_numbers_point_to_pages_naming_the_person(edition, books):
+    """Read the index as printed: each sampled person's page numbers are pages on which the name is
+    printed, and every number links to a destination on that very page."""
     rng = random.Random(1938)
     for slug in ("getty", "khlevniuk", "furr"):
         book = books[slug]
-        surfaces = {}
+        surfaces, full = {}, {}
         for m in edition.mentions:
             if m.text_slug == slug:
                 surfaces.setdefault(m.person, set()).add(m.surface.split()[-1])
+                full.setdefault(m.person, set()).add(re.sub(r"\W", "", m.surface))
         entries = __import__("edition.pdf.book", fromlist=["name_index"]).name_index(edition, edition.text(slug))
         assert entries
         index_start = book.dests["name-index"]
-        links = []
-        for number in range(index_start, len(book.reader.pages) + 1):
+
+        def names_person(page, person):
+            if any(w in book.text(page) for w in surfaces[person]):
+                return True
+            # a name broken over the page break ("Aleksandr | Smirnov") counts on the page where it begins
+            seam = re.sub(r"\W", "", book.text(page)[-80:] + book.text(page + 1)[:80])
+            if any(name in seam for name in full[person]):
+                return True
+            # ... or hyphenated in the page's last line ("Vyshin-" | "sky"), its footnotes printed below it
+            raw = book.reader.pages[page - 1].extract_text()
+            return any(re.search(re.escape(w[:k]) + r"-\n", raw) for w in surfaces[person] for k in range(3, len(w)))
+
+        index_pages = range(index_start, len(book.reader.pages) + 1)
+        printed = " ".join(book.text(number) for number in index_pages)
+        link_pages = []
+        for number in index_pages:
             for annot in book.reader.pages[number - 1].get("/Annots", []):
                 annot = annot.get_object()
                 dest = annot.get("/Dest") or (annot.get("/A") or {}).get("/D")
                 if dest is not None:
-                    links.append(str(dest))
-        assert len(links) >= len(entries)
-        by_dest = {d: e for e in entries for d in e.destinations}
-        person_of = {}
-        for m in edition.mentions:
-            if m.text_slug == slug and m.block.pid:
-                person_of.setdefault(pdf_destination(m.unit_slug, m.block.pid), set()).add(m.person)
-        for dest in rng.sample(links, min(40, len(links))):
-            assert dest in by_dest, dest
-            page = book.dests[dest]
-            words = {w for p in person_of[dest] for w in surfaces[p]}
-            # the index gives the page where the passage begins; a long passage may name the person
-            # on the page after it
-            following = book.text(page + 1) if page < len(book.reader.pages) else ""
-            assert any(w in book.text(page) + following for w in words), (slug, dest, page, words)
+                    link_pages.append(book.dests[str(dest)])
+        numbers_printed = set()
+        person_by_name = {p.display_name: p.id for p in edition.persons.by_id.values()}
+        checked = 0
+        for entry in rng.sample(entries, min(30, len(entries))):
+            name = re.escape(" ".join(entry.name.split())).replace(r"\-", "-?").replace(r"\ ", " ")
+            m = re.search(name + r"(?: \([^)]*\))? ((?:\d+, )*\d+)", printed)
+            if not m:
+                continue
+            checked += 1
+            person = person_by_name[entry.name]
+            for page in map(int, m.group(1).split(", ")):
+                numbers_printed.add(page)
+                assert names_person(page, person), (slug, entry.name, page, surfaces[person])
+        assert checked >= 0.8 * min(30, len(entries)), (slug, checked)
+        assert len(link_pages) >= len(entries)
+        for page in rng.sample(link_pages, min(60, len(link_pages))):
+            assert page < index_start and re.search(rf"(?<![\d,]){page}(?!\d)", printed), (slug, page)
+
+
+def test_name_index_lists_every_page_a_long_passage_names_the_person():
+    """A passage running over a page break that names the person only after the break: the index
+    gives the page where the name is printed, and a name on both pages gives both."""
+    import weasyprint
+    from edition.pdf.typeset import mention_pages, passage_text_by_page
+    filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 40
+    html = ("<html><head><style>@page { size: 80mm 60mm; margin: 5mm; } p { font-size: 9pt; }</style></head><body>"
+            f'<p id="ch01-p1">Molotov spoke first. {filler} Then Ordzhonikidze answered. {filler} Molotov again.</p>'
+            "</body></html>")
+    pages = weasyprint.HTML(string=html).render().pages
+    assert len(pages) >= 3
+    text_pages = passage_text_by_page(pages, {"ch01-p1"})
+    starts = {"ch01-p1": 1}
+    ordzhonikidze = mention_pages("ch01-p1", "Ordzhonikidze", starts, text_pages)
+    molotov = mention_pages("ch01-p1", "Molotov", starts, text_pages)
+    assert len(ordzhonikidze) == 1 and ordzhonikidze[0] > 1
+    assert molotov[0] == 1 and molotov[-1] == len(pages) and ordzhonikidze[0] not in molotov
+    # words the layout does not show on any page (e.g. hyphenated over the break): the passage's first page
+    assert mention_pages("ch01-p1", "Kaganovich", starts, text_pages) == [1]
 
 
 # ---------------------------------------------------------------- graceful degradation, site links

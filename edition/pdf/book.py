@@ -38,12 +38,14 @@ CONTENT_PATHS = ("texts/{slug}", "texts/persons.yml", "templates/print", "editio
 
 @dataclass
 class IndexEntry:
-    """One person of the name index: the destinations of the passages that mention them."""
+    """One person of the name index: the destinations of the passages that mention them, and each
+    mention as (destination, the words as printed), so the typesetter finds every page they fall on."""
 
     key: tuple
     name: str
     dates: str
     destinations: list[str] = field(default_factory=list)
+    mentions: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -349,7 +351,10 @@ def name_index(edition: Edition, text: Text) -> list[IndexEntry]:
         if person.id not in entries:
             entries[person.id] = IndexEntry(sort_key(person), person.display_name, person.dates)
             seen[person.id] = []
-        seen[person.id].append((order[id(mention.block)], pdf_destination(mention.unit_slug, mention.block.pid)))
+        seen[person.id].append((order[id(mention.block)], pdf_destination(mention.unit_slug, mention.block.pid),
+                                mention.surface))
     for pid, places in seen.items():
-        entries[pid].destinations = list(dict.fromkeys(d for _, d in sorted(places)))
+        places.sort(key=lambda place: place[0])
+        entries[pid].destinations = list(dict.fromkeys(d for _, d, _ in places))
+        entries[pid].mentions = list(dict.fromkeys((d, surface) for _, d, surface in places))
     return sorted(entries.values(), key=lambda e: e.key)

@@ -62,7 +62,8 @@ def cache_key(book: Book, root: Path) -> str:
     digest.update(f"weasyprint {weasyprint.__version__}\n".encode())
     digest.update(book.html.encode("utf-8"))
     for entry in book.index:
-        digest.update(f"{entry.name}|{entry.dates}|{' '.join(entry.destinations)}\n".encode("utf-8"))
+        digest.update(f"{entry.name}|{entry.dates}|{' '.join(entry.destinations)}|".encode("utf-8"))
+        digest.update("|".join(f"{dest} {surface}" for dest, surface in entry.mentions).encode("utf-8") + b"\n")
     digest.update((root / "templates" / "print" / "print.css").read_bytes())
     for font in sorted((root / "docs" / "assets" / "fonts").glob("*.woff2")):
         digest.update(font.name.encode() + hashlib.sha256(font.read_bytes()).digest())
