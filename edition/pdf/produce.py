@@ -5,7 +5,8 @@
     data_files(pdfs)                                  # [DataFile("pdf/getty.pdf", b"%PDF...")]
 
 A PDF is rendered again only when its key changes: the sha256 of the text's
-print HTML, the print stylesheet, the fonts and the WeasyPrint version.  The
+print HTML, the print stylesheet, the fonts, the WeasyPrint version and the PDF
+writer's own code.  The
 cache lives in ``build/pdf-cache/<key>.pdf`` (+ ``.json`` with the page count
 and the destinations' pages); it is written atomically, so an interrupted
 render leaves no half file.  Misses render in a process pool (one process per
@@ -56,7 +57,8 @@ class PdfFile:
 
 
 def cache_key(book: Book, root: Path) -> str:
-    """sha256 of everything the PDF depends on: print HTML, stylesheet, fonts, WeasyPrint version."""
+    """sha256 of everything the PDF depends on: print HTML, stylesheet, fonts, WeasyPrint version, and the
+    writer's own code (``edition/pdf/*.py``: the index, outline and metadata are made after the HTML)."""
     import weasyprint
     digest = hashlib.sha256()
     digest.update(f"weasyprint {weasyprint.__version__}\n".encode())
@@ -65,6 +67,8 @@ def cache_key(book: Book, root: Path) -> str:
         digest.update(f"{entry.name}|{entry.dates}|{' '.join(entry.destinations)}|".encode("utf-8"))
         digest.update("|".join(f"{dest} {surface}" for dest, surface in entry.mentions).encode("utf-8") + b"\n")
     digest.update((root / "templates" / "print" / "print.css").read_bytes())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + hashlib.sha256(source.read_bytes()).digest())
     for font in sorted((root / "docs" / "assets" / "fonts").glob("*.woff2")):
         digest.update(font.name.encode() + hashlib.sha256(font.read_bytes()).digest())
     return digest.hexdigest()
