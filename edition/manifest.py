@@ -203,8 +203,8 @@ NOTES = Map({
 }, "Where the notes are and how markers look")
 
 OCR_RULES = ("gloss-bracket", "spaced-letters", "broken-hyphen", "archival", "archival-part", "year", "issue",
-             "digits", "day-month", "word", "real-word", "title", "case-split", "split", "reading", "dash",
-             "unclear", "note-spacing")
+             "digits", "day-month", "word", "real-word", "title", "case-split", "split", "punct-spacing", "reading",
+             "dash", "unclear", "note-spacing")
 
 OCR = Map({
     "enabled": Field(bool, "Correct OCR damage word by word (stage 'correct'); every change is logged in the "

@@ -112,7 +112,7 @@ def test_real_word_with_the_edition_lexicon():
     assert fix(corrector, "June 1936.Accordingto thelaconic announcement")[0] == \
         "June 1936.According to the laconic announcement"    # a web typo of a common pair; a long rare part
     assert fix(corrector, "agencies.Thenewpolicythusweakenedlocalpatronagecontroland made")[0] == \
-        "agencies.The new policy thus weakened local patronage control and made"
+        "agencies. The new policy thus weakened local patronage control and made"
     for kept in ("the materials obtained therefrom", "Ineverprided myself on this", "not an inconsiderable number"):
         assert fix(corrector, kept)[0] == kept             # real words; "In ever prided" is not English
 
@@ -494,3 +494,58 @@ def test_readings_file_logged_and_stale_row_is_an_error(tmp_path):
     readings.write_text("form\treading\n")
     result = _cli(project, "corrections", "--update")
     assert result.returncode == 2 and "texts/mini/readings.tsv:1:" in result.stderr
+
+
+# ---------------------------------------------------------------- punct-spacing
+def spacing(corrector: Corrector, text: str, veto=(), readings=None) -> tuple[str, list]:
+    config = Config(corrector.config.confusions, corrector.config.digits, rules=("punct-spacing",),
+                    readings=readings or {})
+    return fix(Corrector(corrector.lex, config), text, veto)
+
+
+@pytest.mark.parametrize("before,after", [
+    ("kept in their cells,and the rest", "kept in their cells, and the rest"),
+    ("Margolin,N. V. (1895-1938).", "Margolin, N. V. (1895-1938)."),
+    ("Chubar,V.Ya. (1891-1939).", "Chubar, V.Ya. (1891-1939)."),
+    ("From 1920 to 1935,commandant of the Kremlin", "From 1920 to 1935, commandant of the Kremlin"),
+    ("Trotsky's My Life;as for the rest", "Trotsky's My Life; as for the rest"),
+    ("Think about it:the kulak", "Think about it: the kulak"),
+    ("the limits of baseness.To place", "the limits of baseness. To place"),
+    ('placing the "works"of Stalin', 'placing the "works" of Stalin'),
+    ("I answered: \u201cBukharin.\u201dYou then said", "I answered: \u201cBukharin.\u201d You then said"),
+    ("Hysteria,spy-mania,and xenophobia", "Hysteria, spy-mania, and xenophobia"),
+    ("(still at liberty),and then", "(still at liberty), and then"),
+])
+def test_punct_spacing(corrector, before, after):
+    out, log = spacing(corrector, before)
+    assert out == after
+    assert [r for _, _, r in log] == ["punct-spacing"]
+
+
+@pytest.mark.parametrize("text", [
+    "In all 1,006,030 people; at 3:15 in the morning",
+    "V.Ya. Chubar, the U.S. and N.I. Yezhov, e.g. the kulak, i.e. the party",
+    "see http://example.org/a,b or write to editor@example.org,and",
+    "at 4 p.m.Then the members met",
+    "the members of the party...And then",
+    "RTsKhIDNI, f. 17,op. 3,d. 980,l. 12",
+    "I don't know; he'd gone",
+    "rose to 180,ooo members",
+    "the Compl;cntions of the party",           # a misread letter, not a missing space
+    "the VKP,b Central Committee",              # a misread bracket
+    'He said, "the party" and left',
+])
+def test_punct_spacing_negative(corrector, text):
+    assert spacing(corrector, text) == (text, [])
+
+
+def test_punct_spacing_leaves_reviewed_reading_and_veto(corrector):
+    assert spacing(corrector, "the Cent,al Committee", readings={"Cent,al": "Central"})[1] == []
+    assert spacing(corrector, "their cells,and the rest", veto={("cells,and", "punct-spacing")}) == \
+        ("their cells,and the rest", [])
+
+
+def test_punct_spacing_outside_tokens(corrector):
+    text = "the party" + token("note", "3") + ",and the rest"
+    out, _ = spacing(corrector, text)
+    assert out == text                               # the rule does not reach across a note marker

@@ -53,6 +53,7 @@ PREFIXES = ("anti", "counter", "ultra", "semi", "pseudo", "quasi", "inter", "int
             "under", "non", "mid", "pre", "post", "re", "co", "un")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "ist", "ists", "ism", "isms", "ian",
             "ians", "ite", "ites", "ization", "ize", "ized", "ship", "hood", "less", "al")
+ARCHIVAL_PARTS = frozenset("f op d l ll Il II ob".split())   # fond, opis', delo, list(y), oborot
 NOT_PARTS = frozenset("ness ist ists ism ian ite ites ny ed ing er ers ly al ic ical ization ize re anti ultra "
                       "mid co un non pre post sub super semi s es st nov sky".split())
 
@@ -506,6 +507,84 @@ class Corrector:
         if second in FUNCTION_WORDS and len(second) >= 2:
             return self.lex.cased.get(first.capitalize(), 0) >= 5 and self.lex.score(first) >= 4.0
         return first in FUNCTION_WORDS and first != "a" and self.lex.score(second) >= 4.0
+
+    # ------------------------------------------------------------ punct-spacing
+    URLISH = re.compile(r"://|@|www\.|\.(?:com|org|net|ru|edu)\b")
+    AFTER_MARK = re.compile(r"(?<=[A-Za-z0-9)\]])([,;:])(?=([A-Za-z][A-Za-z'’]*))")
+    AFTER_STOP = re.compile(r"(?<![\w.'’])([a-z]{3,})\.(?=[A-Z][a-z])")
+    AFTER_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014]))(\"[^\"\n]{0,150}?[^\s\"]\"|\u201c[^\u201d\n]{0,150}?"
+                             r"\u201d)(?=[A-Za-z])")
+
+    def _punct_spacing(self, text: str, log: Log, allow: Allow) -> str:
+        """The missing space after a comma, semicolon or colon run into a letter, after a full stop
+        between a lowercase word and a capitalised one, and after a closing quote run into a word:
+
+            "cells,and" -> "cells, and";  "baseness.To" -> "baseness. To";  '"works"of' -> '"works" of'
+            but "1,006,030", "3:15", "V.Ya.", "e.g.", "17,op. 3" (an archival reference) stay.
+        """
+        marks = [(m.end(), m.group(2)) for m in self.AFTER_MARK.finditer(text)
+                 if self._mark_needs_space(text, m.start(), m.group(2))]
+        marks += [(m.end(), "") for m in self.AFTER_STOP.finditer(text) if self._spacing_free(text, m.start())
+                  and self._spacing_word(re.match(r"[A-Za-z]+", text[m.end():]).group())]
+        marks += [(m.end(), "") for m in self.AFTER_QUOTE.finditer(text) if self._spacing_free(text, m.end() - 1)]
+        if not marks:
+            return text
+        runs: dict[tuple[int, int], list[int]] = {}
+        for at in sorted({at for at, _ in marks}):
+            start = at - 1
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            end = at
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            runs.setdefault((start, end), []).append(at)       # "Hysteria,spy-mania,and": both commas
+        out, pos = [], 0
+        for (start, end), ats in runs.items():
+            glued = text[start:end]
+            fixed = "".join(text[a:b] + " " for a, b in zip([start] + ats, ats)) + text[ats[-1]:end]
+            if self._change(glued, fixed, "punct-spacing", log, allow, text[end:]) == fixed:
+                out += [text[pos:start], fixed]
+                pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def _spacing_free(self, text: str, at: int) -> bool:
+        """The run around ``at`` is no URL, e-mail, reviewed reading or [?] mark."""
+        start = at
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = at
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        run = text[start:end]
+        if self.URLISH.search(run) or "~" in run or "[?]" in run:
+            return False
+        core = run.strip("\"'“”‘’()[].,;:!?")
+        return core not in self.config.readings
+
+    def _spacing_word(self, word: str) -> bool:
+        """A word on either side of the missing space: known, a known name, or a long fused run."""
+        if len(word) < 2 or len(word) == 2 and word.lower() not in FUNCTION_WORDS and not word.isupper():
+            return False                                   # "se;by" (set by), "shot.Ss"
+        if len(word) >= 10 or word[:1].isupper() and word[1:2].islower() and len(word) >= 4:
+            return True                                    # "Siegelbaum,SovietStateandSociety"
+        return self.lex.known(word) or self.lex.name_known(word)
+
+    def _mark_needs_space(self, text: str, at: int, following: str) -> bool:
+        if following in ARCHIVAL_PARTS or re.search(r"\b(?:f|op|d|l|ll)\. ?\S*$", text[max(0, at - 20):at]):
+            return False                                   # "17,op. 3", "120,d. 980": the notes rules' work
+        if text[at - 1].isdigit() and re.fullmatch(r"[oOlIzZg]+", following):
+            return False                                   # "180,ooo": digits read as letters
+        if text[at] == ":" and text[at - 1].isdigit():
+            return False
+        before = re.search(r"[A-Za-z'’]*$", text[max(0, at - 40):at]).group()
+        if re.fullmatch(r"[oOlIzZg\d,.;:]+", before + text[at] + following):
+            return False                                   # "oo,ooo", "2,ooo,oOO": a number
+        if not (self._spacing_word(before) or not before and text[at - 1] in "0123456789)]"):
+            return False                                   # "Compl;cntions", "Zem,kov": a misread letter
+        if not (self._spacing_word(following) or re.match(r"[A-Z]\.", text[at + 1:at + 3])):
+            return False                                   # "VKP,b" (a misread bracket), "gro;p"
+        return self._spacing_free(text, at)
 
     # ------------------------------------------------------------ reading
     def _reading(self, text: str, log: Log, allow: Allow) -> str:
