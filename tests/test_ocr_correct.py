@@ -406,6 +406,14 @@ def test_precision_sample_verdicts_still_hold(corrected):
             assert not _is_made(row, made), row
 
 
+def _made_within_a_larger_change(row: dict, corrected) -> bool:
+    """The same repair is now made as part of a larger logged change near its line (a later rule, e.g.
+    punct-spacing, takes the missing space together with its neighbours): "d,Moscow" -> "d, Moscow"."""
+    text = next(t for t in corrected.texts if t.slug == row["text"])
+    return any(abs(c.loc.line - int(row["line"])) <= 20 and row["before"].strip() in c.before
+               and row["after"].strip() in c.after for c in text.report.corrections)
+
+
 def test_final_precision_sample_verdicts_still_hold(corrected):
     """The measurement of this release: 300 logged changes drawn at random once every rule was written
     (tools/sample_changes.py, seed 8111937, at commit b8895f5) and checked by hand against the witness:
@@ -416,7 +424,7 @@ def test_final_precision_sample_verdicts_still_hold(corrected):
     made = _made(corrected)
     for row in rows:
         if row["verdict"] == "right" and not _superseded(row):
-            assert _is_made(row, made), row
+            assert _is_made(row, made) or _made_within_a_larger_change(row, corrected), row
         elif row["verdict"] == "wrong":
             assert not _is_made(row, made), row
 
