@@ -27,12 +27,7 @@ def project(dest: Path, texts: dict[str, tuple[str, str]] | None = None, persons
     """A buildable project at ``dest``: the repository's site machinery, plus ``texts``
     (``slug -> (manifest with {sha256}, witness)``) or a copy of ``base/texts``."""
     dest = Path(dest)
-    dest.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", dest)
-    shutil.copytree(REPO / "templates", dest / "templates")
-    shutil.copytree(REPO / "docs", dest / "docs")
-    (dest / "edition").mkdir()
-    shutil.copy(REPO / "edition" / "mkdocs_hooks.py", dest / "edition")
+    site_machinery(dest)
     if base is not None:
         shutil.copytree(base / "texts", dest / "texts")
     for slug, (manifest, witness) in (texts or {}).items():
@@ -44,11 +39,25 @@ def project(dest: Path, texts: dict[str, tuple[str, str]] | None = None, persons
                                             encoding="utf-8")
     if persons is not None:
         (dest / "texts" / "persons.yml").write_text(persons, encoding="utf-8")
-    first = sorted(p.parent.name for p in (dest / "texts").glob("*/edition.yml"))[0]
-    method = dest / "docs" / "method.md"          # its example link names a text of the real edition
-    method.write_text(method.read_text(encoding="utf-8").replace("data/getty.jsonl", f"data/{first}.jsonl"),
-                      encoding="utf-8")
+    point_method_page_at(dest, sorted(p.parent.name for p in (dest / "texts").glob("*/edition.yml"))[0])
     return dest
+
+
+def site_machinery(dest: Path) -> None:
+    """The repository's mkdocs.yml, templates, docs (without generated pages) and MkDocs hooks, at ``dest``."""
+    dest.mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", dest)
+    shutil.copytree(REPO / "templates", dest / "templates")
+    shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
+    (dest / "edition").mkdir()
+    shutil.copy(REPO / "edition" / "mkdocs_hooks.py", dest / "edition")
+
+
+def point_method_page_at(dest: Path, slug: str) -> None:
+    """The method page's example link names Getty's data file; a project without Getty names ``slug``'s."""
+    method = dest / "docs" / "method.md"
+    method.write_text(method.read_text(encoding="utf-8").replace("data/getty.jsonl", f"data/{slug}.jsonl"),
+                      encoding="utf-8")
 
 
 def mini_project(dest: Path) -> Path:

@@ -25,6 +25,7 @@ from edition.cache import Store, tree_fingerprint, write_atomically
 from edition.clean.hyphenation import Vocabulary
 from edition.model import Text
 from edition.parallel import TextResult, _inconsistent
+from tests.projects import point_method_page_at, site_machinery
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = ("furr", "furr-abridged", "medvedev")
@@ -33,12 +34,7 @@ EDIT_LINE = 500          # texts/medvedev/source.txt:500, a paragraph naming Tro
 
 def make_project(dest: Path) -> Path:
     root = dest / "project"
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root)
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("generated"))
-    shutil.copytree(REPO / "templates", root / "templates")
-    (root / "edition").mkdir()
-    shutil.copy(REPO / "edition" / "mkdocs_hooks.py", root / "edition")
+    site_machinery(root)
     (root / "texts").mkdir()
     register = (REPO / "texts" / "persons.yml").read_text(encoding="utf-8").splitlines(keepends=True)
     others = tuple(f"  - {{text: {slug}," for slug in ("khlevniuk", "getty"))    # overrides of absent texts
@@ -54,9 +50,7 @@ def make_project(dest: Path) -> Path:
     for shared in ("edition.yml", "lexicon.yml"):               # the edition's own data, where there is some
         if (REPO / "texts" / shared).is_file():
             shutil.copy(REPO / "texts" / shared, root / "texts")
-    method = root / "docs" / "method.md"            # the method page links to Getty's data file
-    method.write_text(method.read_text(encoding="utf-8").replace("data/getty.jsonl", "data/furr.jsonl"),
-                      encoding="utf-8")
+    point_method_page_at(root, "furr")
     return root
 
 
