@@ -2,6 +2,7 @@
 
     python tools/sample_changes.py --n 300 --seed 777 > changes.md      # every text with ocr enabled
     python tools/sample_changes.py --n 300 --seed 777 --tsv > changes.tsv
+    python tools/sample_changes.py --proofreading --n 150 --seed 778 > rows.md     # the proofreaders' rows
 
 Each item gives the change (before -> after, rule) with its witness line and the lines around it, so a
 reviewer can say whether the edition's reading is what the printed book has.
@@ -17,15 +18,34 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def logged_changes() -> list:
+    from edition.build import load_edition
+    edition = load_edition(ROOT, until="correct")
+    return [(t.slug, c) for t in edition.texts for c in t.report.corrections]
+
+
+def proofreading_rows() -> list:
+    """(slug, change) of every proofreader's row, as the logged changes look (rule ``proofreading``)."""
+    from types import SimpleNamespace
+    rows = []
+    for path in sorted(Path(ROOT, "texts").glob("*/proofreading.tsv")):
+        for raw in path.read_text(encoding="utf-8").split("\n")[1:]:
+            if raw.strip():
+                line, before, after, _why = raw.split("\t")
+                rows.append((path.parent.name, SimpleNamespace(loc=SimpleNamespace(line=int(line)), before=before,
+                                                                 after=after, rule="proofreading")))
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--tsv", action="store_true", help="text, line, before, after, rule (for the verdicts file)")
+    parser.add_argument("--proofreading", action="store_true",
+                        help="draw from the rows of texts/*/proofreading.tsv (corrections made by hand) instead")
     args = parser.parse_args(argv)
-    from edition.build import load_edition
-    edition = load_edition(ROOT, until="correct")
-    pool = [(t.slug, c) for t in edition.texts for c in t.report.corrections]
+    pool = proofreading_rows() if args.proofreading else logged_changes()
     pool.sort(key=lambda p: (p[0], p[1].loc.line, p[1].before, p[1].after, p[1].rule))
     sample = random.Random(args.seed).sample(pool, min(args.n, len(pool)))
     witnesses: dict[str, list[str]] = {}

@@ -13,32 +13,36 @@ from __future__ import annotations
 
 import bisect
 import re
+from pathlib import Path
 
 import regex
 
+from ..inputs import read_utf8, reserved
 from ..model import Edition, Emendation, Line
 from ..pipeline import for_each_text
 
 
 def run(edition: Edition) -> None:
-    for_each_text(edition, lambda text: _emend(text) + _replace(text) + _restore(text))
+    for_each_text(edition, lambda text: _emend(text, edition.root) + _replace(text) + _restore(text))
 
 
-def _emend(text) -> list[str]:
+def _emend(text, root) -> list[str]:
     errors: list[str] = []
     by_no = {line.no: line for line in text.lines}
     changed = False
-    for rule in text.manifest["emendations"]:
+    rules = [(rule, f"{text.manifest_path}:{rule.line}", "manifest") for rule in text.manifest["emendations"]]
+    rules += proofreading_rows(text, root, errors)
+    for rule, where, fix in rules:
         line = by_no.get(rule["line"])
-        where = f"{text.manifest_path}:{rule.line}"
         if line is None:
             errors.append(f"{where}: emendation names line {rule['line']}, but "
                           f"{text.source_path} has {len(text.lines)} lines")
             continue
         if rule["original"] not in line.text:
             errors.append(f"{where}: emendation matches nothing: {rule['original']!r} is not on "
-                          f"{text.source_path}:{rule['line']} (which reads {line.text.strip()[:80]!r}); "
-                          "correct the line number or the original text")
+                          f"{text.source_path}:{rule['line']} (which reads {line.text.strip()[:80]!r}"
+                          f"{'' if fix == 'manifest' else ' after the manifest emendations'}); "
+                          f"correct the line number or the original text in the {fix}")
             continue
         line.text = line.text.replace(rule["original"], rule["replacement"], 1)
         changed = True
@@ -48,6 +52,48 @@ def _emend(text) -> list[str]:
     if changed:
         text.lines = _split_inserted_lines(text.lines)
     return errors
+
+
+PROOFREADING_NAME = "proofreading.tsv"
+PROOFREADING_HEADER = ["line", "original", "replacement", "why"]
+
+
+def proofreading_rows(text, root, errors: list[str]) -> list[tuple[dict, str, str]]:
+    """The corrections read off the witness by a proofreader, one per row of ``texts/<slug>/proofreading.tsv``.
+
+    They are emendations like the manifest's, applied after them, kept in a table because a text
+    read through by hand yields hundreds (an empty ``replacement`` deletes the original):
+
+        line<TAB>original<TAB>replacement<TAB>why
+        9083<TAB>670b.<TAB>67ob.<TAB>o (obverse) read as 0
+    """
+    rel = f"{Path(text.source_path).parent.as_posix()}/{PROOFREADING_NAME}"
+    path = Path(root) / rel
+    if not path.is_file():
+        return []
+    rows: list[tuple[dict, str, str]] = []
+    content = read_utf8(path, rel, errors)
+    if content is None:
+        return []
+    errors.extend(reserved(content, rel))
+    for no, raw in enumerate(content.split("\n"), start=1):
+        cells = raw.split("\t")
+        if no == 1:
+            if cells != PROOFREADING_HEADER:
+                errors.append(f"{rel}:1: the first line must be the header 'line<TAB>original<TAB>replacement<TAB>why'")
+                return []
+            continue
+        if not raw.strip():
+            continue
+        if len(cells) != 4 or not cells[0].strip().isdigit() or not cells[1] or not cells[3].strip():
+            errors.append(f"{rel}:{no}: a row needs four cells separated by tabs: the witness line number, the "
+                          "text as the witness has it on that line, the corrected text (may be empty) and why")
+        elif cells[1] == cells[2]:
+            errors.append(f"{rel}:{no}: the replacement is the original itself; remove the row")
+        else:
+            rows.append(({"line": int(cells[0]), "original": cells[1], "replacement": cells[2], "why": cells[3]},
+                         f"{rel}:{no}", PROOFREADING_NAME))
+    return rows
 
 
 def _replace(text) -> list[str]:

@@ -1,0 +1,86 @@
+"""The proofreader's table (texts/<slug>/proofreading.tsv): rows become emendations of witness lines."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edition.build import load_edition
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).parent / "fixtures" / "mini"
+HEADER = "line\toriginal\treplacement\twhy\n"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    shutil.copytree(MINI, tmp_path / "p")
+    return tmp_path / "p"
+
+
+def table(project: Path, *rows: str) -> Path:
+    path = project / "texts" / "mini" / "proofreading.tsv"
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def emended(project: Path):
+    edition = load_edition(project, until="emend")
+    assert not edition.errors, edition.errors
+    return next(t for t in edition.texts if t.slug == "mini")
+
+
+def check(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build_edition.py"), "--root", str(project), "check"],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_rows_correct_their_lines_in_order_and_are_listed_as_emendations(project):
+    table(project, "11\tment that\tment which\ttest: a word changed",
+          "11\twhich recorded\twhich noted\ttest: the row above's result is corrected again",
+          "19\tsecond day \t\ttest: deleted")
+    text = emended(project)
+    lines = {line.no: line.text for line in text.lines}
+    assert lines[11] == "ment which noted it was long. The"
+    assert lines[19] == "the delegates went home"
+    listed = [(e.original, e.replacement, e.why, e.loc.line) for e in text.report.emendations]
+    assert ("ment that", "ment which", "test: a word changed", 11) in listed
+    assert ("second day ", "", "test: deleted", 19) in listed
+
+
+def test_the_text_reads_as_corrected_in_the_built_edition(project):
+    table(project, "9\tIn the spring\tIn the autumn\ttest")
+    edition = load_edition(project, until="ids")
+    text = next(t for t in edition.texts if t.slug == "mini")
+    body = " ".join(b.plain() for unit in text.units for b in unit.blocks)
+    assert "In the autumn the plenum met." in body and "In the spring" not in body
+
+
+def test_no_table_changes_nothing(project):
+    before = {line.no: line.text for line in emended(project).lines}
+    table(project)
+    assert {line.no: line.text for line in emended(project).lines} == before
+
+
+@pytest.mark.parametrize("row, message", [
+    ("11\tnot on this line\tx\twhy", "texts/mini/proofreading.tsv:2: emendation matches nothing"),
+    ("999\tThe\tthe\twhy", "texts/mini/proofreading.tsv:2: emendation names line 999"),
+    ("11\tment\tment\twhy", "texts/mini/proofreading.tsv:2: the replacement is the original itself"),
+    ("11\tment\tmint", "texts/mini/proofreading.tsv:2: a row needs four cells"),
+    ("eleven\tment\tmint\twhy", "texts/mini/proofreading.tsv:2: a row needs four cells"),
+])
+def test_a_bad_row_is_named_by_file_and_line(project, row, message):
+    table(project, row)
+    result = check(project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr, result.stderr
+
+
+def test_a_wrong_header_is_named(project):
+    (project / "texts" / "mini" / "proofreading.tsv").write_text("line\tfrom\tto\n11\tment\tmint\n")
+    result = check(project)
+    assert result.returncode == 2 and "texts/mini/proofreading.tsv:1: the first line must be the header" \
+        in result.stderr, result.stderr
