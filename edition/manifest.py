@@ -126,6 +126,11 @@ STRUCTURE_ROLE = Map({
     "why": Field(str, "What the rule recognises"),
 }, "A kind of line at the head (opener) or foot (closer) of a Document")
 
+PARAGRAPH_CUT = Map({
+    "line": Field(int, "The witness line (the first line of the paragraph in question)", required=True),
+    "why": Field(str, "What the print shows there, read off the witness", required=True),
+}, "An editor's decision on a paragraph boundary")
+
 STRUCTURE = Map({
     "speakers": Map({
         "pattern": Field(str, "Regular expression for a speaker label at the start of a line; group 'label' "
@@ -273,6 +278,10 @@ MANIFEST = Map({
                       required=True),
         "why": Field(str, "What it is"),
     }), "Blocks whose line breaks are kept"),
+    "paragraph_breaks": List(PARAGRAPH_CUT, "Witness lines that begin a new paragraph although no blank line "
+                             "precedes them (items, heads or paragraphs the OCR ran together)"),
+    "paragraph_joins": List(PARAGRAPH_CUT, "Witness lines that begin a paragraph continuing the one before it "
+                            "(cut by a former page break where the rejoin rules find no evidence)"),
     "structure": STRUCTURE,
     "notes": NOTES,
     "ocr": OCR,

@@ -84,3 +84,64 @@ def test_a_wrong_header_is_named(project):
     result = check(project)
     assert result.returncode == 2 and "texts/mini/proofreading.tsv:1: the first line must be the header" \
         in result.stderr, result.stderr
+
+
+# ---------------------------------------------------------------- paragraph boundaries decided by the editor
+EXTRA = ["", "The plenum closed.", "", "Then the delegates went home.", "1) To relieve him of his post.",
+         "2) To appoint him elsewhere."]
+
+
+def with_extra_paragraphs(project: Path, manifest_lines: str) -> dict[str, int]:
+    """Append EXTRA to the mini witness (checksum updated) and ``manifest_lines`` to its manifest."""
+    import hashlib
+    source = project / "texts" / "mini" / "source.txt"
+    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n") + EXTRA
+    content = "\n".join(lines) + "\n"
+    source.write_text(content, encoding="utf-8")
+    manifest = project / "texts" / "mini" / "edition.yml"
+    old = manifest.read_text(encoding="utf-8")
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    new = "\n".join(f"  sha256: {digest}" if line.startswith("  sha256:") else line for line in old.split("\n"))
+    manifest.write_text(new.rstrip("\n") + "\n" + manifest_lines, encoding="utf-8")
+    return {text: lines.index(text) + 1 for text in EXTRA if text}
+
+
+def paragraphs_of_ch02(project: Path) -> list[str]:
+    edition = load_edition(project, until="ids")
+    assert not edition.errors, edition.errors
+    text = next(t for t in edition.texts if t.slug == "mini")
+    return [b.plain() for b in next(u for u in text.units if u.slug == "ch02").blocks]
+
+
+def test_without_entries_the_rules_decide(project):
+    with_extra_paragraphs(project, "")
+    paragraphs = paragraphs_of_ch02(project)
+    assert "The plenum closed." in paragraphs
+    assert ("Then the delegates went home. 1) To relieve him of his post. 2) To appoint him elsewhere."
+            in paragraphs)
+
+
+def test_editor_breaks_and_joins_paragraphs(project):
+    lines = with_extra_paragraphs(project, "")
+    with_extra_paragraphs_manifest = (
+        "paragraph_breaks:\n"
+        f"  - {{line: {lines['1) To relieve him of his post.']}, why: test}}\n"
+        f"  - {{line: {lines['2) To appoint him elsewhere.']}, why: test}}\n"
+        "paragraph_joins:\n"
+        f"  - {{line: {lines['Then the delegates went home.']}, why: test}}\n")
+    manifest = project / "texts" / "mini" / "edition.yml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + with_extra_paragraphs_manifest, encoding="utf-8")
+    paragraphs = paragraphs_of_ch02(project)
+    assert "The plenum closed. Then the delegates went home." in paragraphs
+    assert "1) To relieve him of his post." in paragraphs and "2) To appoint him elsewhere." in paragraphs
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("paragraph_breaks:\n  - {line: 9, why: test}\n", "paragraph break at line 9 matches nothing"),
+    ("paragraph_joins:\n  - {line: 10, why: test}\n", "paragraph join at line 10 matches nothing"),
+])
+def test_an_entry_that_matches_nothing_is_named(project, entry, message):
+    with_extra_paragraphs(project, entry)
+    result = check(project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "texts/mini/edition.yml:" in result.stderr and message in result.stderr, result.stderr

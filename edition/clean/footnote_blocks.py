@@ -382,12 +382,19 @@ def _trailing_note_paragraph(lines: list[Line], k: int, stop: int, breaks: froze
 
 
 def note_text(raw: list[str]) -> str:
-    """Join a note's lines (label dropped, line-end hyphens of split words closed)."""
+    """Join a note's lines (label dropped, line-end hyphens of split words closed).
+
+    A short line the OCR reduced to marks is left out, but not the pages or folios that end a
+    citation on a line of their own (two digits or more):
+
+    >>> note_text(["17. V. P. Danilov, eds., Moscow, 1989,", "477-78.", "~ . ."])
+    'V. P. Danilov, eds., Moscow, 1989, 477-78.'
+    """
     first = START_RE.match(raw[0]) or BARE_START_RE.match(raw[0]) if raw else None
     parts = [first.group("rest") if first else raw[0]] + raw[1:]
     out = ""
     for part in (p.strip() for p in parts):
-        if not part or garbled(part) and len(part) < 8:
+        if not part or garbled(part) and len(part) < 8 and sum(ch.isdigit() for ch in part) < 2:
             continue
         if out.endswith("-") and out[-2:-1].isalpha() and part[:1].islower():
             out = out[:-1] + part

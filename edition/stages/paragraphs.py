@@ -36,12 +36,36 @@ def run(edition: Edition) -> None:
         own, corpus = own_vocabularies[text.slug], corpora[text.slug]
         rules = Rules(text.manifest["structure"], known_person)
         heads = _document_heads(text)
+        breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
+        used: set[int] = set()
         for unit in text.units:
-            unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads))
+            unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads, breaks, used))
             unit.lines = []
             marked = mark_epigraphs(unit.blocks, unit.kind, rules)
             if marked:
                 text.report.count("epigraphs", marked)
+        edition.errors.extend(
+            f"{text.manifest_path}:{rule.line}: paragraph break at line {no} matches nothing: line {no} is not "
+            "inside a paragraph (it already begins one, or is blank or removed); correct or remove the entry"
+            for no, rule in breaks.items() if no not in used)
+
+
+def split_at_breaks(groups: list[list[Line]], breaks, used: set[int]) -> list[list[Line]]:
+    """Cut runs of lines before each line an editor marked as beginning a new paragraph.
+
+        [["1) To relieve him.", "2) To appoint him."]] with a break at line 2
+        -> [["1) To relieve him."], ["2) To appoint him."]]
+    """
+    out: list[list[Line]] = []
+    for group in groups:
+        start = 0
+        for i, line in enumerate(group):
+            if i and line.no in breaks:
+                out.append(group[start:i])
+                start = i
+                used.add(line.no)
+        out.append(group[start:])
+    return out
 
 
 def _register_lookup(edition: Edition):
@@ -78,13 +102,18 @@ def split_blocks(lines: list[Line]) -> list[list[Line]]:
     return groups
 
 
-def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary, rules: Rules, heads):
+def _blocks(text: Text, unit: Unit, own: Vocabulary, corpus: Vocabulary, rules: Rules, heads, breaks=None,
+            used=None):
     verse = [tuple(v["lines"]) for v in text.manifest["verse"]]
     keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
     join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
     markdown = text.manifest["markup"] == "markdown"
     lines = _without_junk(unit.lines, text) if text.manifest["wrap"] == "hard" else unit.lines
-    groups = _split_verse(split_blocks(lines), verse)
+    groups = list(_split_verse(split_blocks(lines), verse))
+    if breaks:
+        before = len(groups)
+        groups = split_at_breaks(groups, breaks, used)
+        text.report.count("paragraph-break-by-editor", len(groups) - before)
     if text.manifest["wrap"] == "none":
         groups = _split_unwrapped(groups, verse)
     document = _DocumentState(heads)

@@ -115,6 +115,8 @@ def run(edition: Edition) -> None:
             [b.plain() for u in text.units for b in u.blocks if b.kind in ("para", "turn")], person)
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
+        joins = {rule["line"]: rule for rule in text.manifest["paragraph_joins"]}
+        used: set[int] = set()
         for unit in text.units:
             out: list[Block] = []
             for block in unit.blocks:
@@ -125,9 +127,14 @@ def run(edition: Edition) -> None:
                     text.report.count("page-break-rejoined-list")
                     continue
                 why = join_reason(out[-1], block, evidence) if out else ""
+                if out and block.loc.line in joins and out[-1].kind in JOINABLE and block.kind in JOINABLE:
+                    why = why or "editor"
+                    used.add(block.loc.line)
                 if why:
                     decision = _merge(out[-1], block, own, corpus, keep, join)
                     text.report.count("page-break-rejoined")
+                    if why == "editor":
+                        text.report.count("page-break-rejoined-by-editor")
                     if why.startswith("capital-"):
                         text.report.count(f"page-break-rejoined-{why}")
                     if decision:
@@ -139,8 +146,13 @@ def run(edition: Edition) -> None:
                 if interrupted_speech(block, following):
                     block.text = _dash_at_end(block.text)
                     text.report.count("interrupted-speech-dash")
+        edition.errors.extend(
+            f"{text.manifest_path}:{rule.line}: paragraph join at line {no} matches nothing: no paragraph or "
+            "speaker turn begins there after another one of the same page; correct or remove the entry"
+            for no, rule in joins.items() if no not in used)
 
 
+JOINABLE = ("para", "turn")
 INTERRUPTION_RE = re.compile(r"(?<=[A-Za-z0-9,.!?…)\]\"'’”])-$")
 
 
