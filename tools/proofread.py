@@ -50,12 +50,28 @@ def parts(items, count: int) -> list[tuple[int, int, int]]:
     return cuts
 
 
+def emended_lines(slug: str) -> dict[int, str]:
+    """Each witness line as the manifest's emendations and the proofreading table leave it."""
+    from edition.build import load_edition
+    from edition.stages.emend import _emend
+    edition = load_edition(ROOT, until="load", only=[slug])
+    text = next(t for t in edition.texts if t.slug == slug)
+    _emend(text, ROOT)
+    out: dict[int, str] = {}
+    for line in text.lines:                    # a line an emendation split keeps its number: join the parts
+        out[line.no] = f"{out[line.no]}\n{line.text}" if line.no in out else line.text
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("slug")
     parser.add_argument("--kind", choices=["body", "notes", "all"], default="all")
     parser.add_argument("--from", dest="first", type=int, default=1, help="first witness line")
     parser.add_argument("--to", dest="last", type=int, default=10**9, help="last witness line")
+    parser.add_argument("--emended", action="store_true",
+                        help="under each witness line the manifest's emendations or the proofreading table change, "
+                             "also print it as they leave it (what a further correction must start from)")
     parser.add_argument("--parts", type=int, help="print where to cut the text into this many stretches of "
                                                     "about equal length, and nothing else")
     args = parser.parse_args(argv)
@@ -68,6 +84,7 @@ def main(argv=None) -> int:
             print(f"--from {first} --to {last}\t{words} words")
         return 0
     witness = Path(ROOT, "texts", args.slug, "source.txt").read_text(encoding="utf-8").split("\n")
+    emended = emended_lines(args.slug) if args.emended else {}
     for address, kind, block in items:
         start, end = block.loc.line, max(block.line_end or block.loc.line, block.loc.line)
         if not args.first <= start <= args.last:
@@ -76,6 +93,8 @@ def main(argv=None) -> int:
         print("WITNESS:")
         for no in range(start, end + 1):
             print(f"{no}: {witness[no - 1]}")
+            if no in emended and emended[no] != witness[no - 1]:
+                print(f"{no}> {emended[no]}")
         print("EDITION:")
         print(block.plain())
         print()
