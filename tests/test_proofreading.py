@@ -145,3 +145,32 @@ def test_an_entry_that_matches_nothing_is_named(project, entry, message):
     result = check(project)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "texts/mini/edition.yml:" in result.stderr and message in result.stderr, result.stderr
+
+
+def test_an_unreadable_stretch_is_marked_with_the_witness_reading_kept(project):
+    from edition.model import TOKEN_RE
+    table(project, "9\tthe plenum\t[?]\ttest: not readable")
+    edition = load_edition(project, until="ids")
+    text = next(t for t in edition.texts if t.slug == "mini")
+    block = next(b for u in text.units for b in u.blocks if "[?]" in b.plain())
+    assert "In the spring [?] met." in block.plain()
+    assert ("unclear", "the plenum") in [m.groups() for m in TOKEN_RE.finditer(block.text)]
+
+
+def test_an_editors_break_keeps_apart_what_the_rules_would_join(project):
+    import hashlib
+    source = project / "texts" / "mini" / "source.txt"
+    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n") + ["", "The report was signed by the", "",
+                                                                           "secretary of the party."]
+    content = "\n".join(lines) + "\n"
+    source.write_text(content, encoding="utf-8")
+    manifest = project / "texts" / "mini" / "edition.yml"
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    text = "\n".join(f"  sha256: {digest}" if line.startswith("  sha256:") else line
+                     for line in manifest.read_text(encoding="utf-8").split("\n"))
+    manifest.write_text(text, encoding="utf-8")
+    assert "The report was signed by the secretary of the party." in paragraphs_of_ch02(project)
+    manifest.write_text(text.rstrip("\n") + f"\nparagraph_breaks:\n  - {{line: {len(lines)}, why: test}}\n",
+                        encoding="utf-8")
+    paragraphs = paragraphs_of_ch02(project)
+    assert "The report was signed by the" in paragraphs and "secretary of the party." in paragraphs

@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 
 from ..inputs import read_utf8, reserved
+from ..clean.ocr_words import unclear_mark
 from ..model import Edition, Emendation, Line
 from ..pipeline import for_each_text
 
@@ -44,7 +45,7 @@ def _emend(text, root) -> list[str]:
                           f"{'' if fix == 'manifest' else ' after the manifest emendations'}); "
                           f"correct the line number or the original text in the {fix}")
             continue
-        line.text = line.text.replace(rule["original"], rule["replacement"], 1)
+        line.text = line.text.replace(rule["original"], _replacement(rule, fix), 1)
         changed = True
         text.report.emendations.append(Emendation(rule["original"], rule["replacement"], rule["why"],
                                                   text.loc(rule["line"])))
@@ -52,6 +53,20 @@ def _emend(text, root) -> list[str]:
     if changed:
         text.lines = _split_inserted_lines(text.lines)
     return errors
+
+
+UNREADABLE = "[?]"
+
+
+def _replacement(rule, fix: str) -> str:
+    """A proofreader's ``[?]`` marks a stretch that cannot be read with confidence: the edition shows
+    the visible mark with the witness reading kept in it (its tooltip), as the ``unclear`` rule does.
+
+        "zr9-to" -> "[?]"   ->   unclear mark carrying "zr9-to"
+    """
+    if fix == PROOFREADING_NAME and rule["replacement"] == UNREADABLE:
+        return unclear_mark(rule["original"])
+    return rule["replacement"]
 
 
 PROOFREADING_NAME = "proofreading.tsv"
@@ -66,6 +81,9 @@ def proofreading_rows(text, root, errors: list[str]) -> list[tuple[dict, str, st
 
         line<TAB>original<TAB>replacement<TAB>why
         9083<TAB>670b.<TAB>67ob.<TAB>o (obverse) read as 0
+        1170<TAB>zr9-to<TAB>[?]<TAB>r is 1 or 2, t is 2 or 3 in this witness: not decidable
+
+    A replacement of exactly ``[?]`` sets the visible mark of an unreadable stretch (see ``_replacement``).
     """
     rel = f"{Path(text.source_path).parent.as_posix()}/{PROOFREADING_NAME}"
     path = Path(root) / rel

@@ -44,10 +44,7 @@ def run(edition: Edition) -> None:
             marked = mark_epigraphs(unit.blocks, unit.kind, rules)
             if marked:
                 text.report.count("epigraphs", marked)
-        edition.errors.extend(
-            f"{text.manifest_path}:{rule.line}: paragraph break at line {no} matches nothing: line {no} is not "
-            "inside a paragraph (it already begins one, or is blank or removed); correct or remove the entry"
-            for no, rule in breaks.items() if no not in used)
+        text.breaks_used = used          # the rejoin stage keeps these apart too, and reports unused entries
 
 
 def split_at_breaks(groups: list[list[Line]], breaks, used: set[int]) -> list[list[Line]]:

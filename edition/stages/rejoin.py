@@ -116,6 +116,8 @@ def run(edition: Edition) -> None:
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         joins = {rule["line"]: rule for rule in text.manifest["paragraph_joins"]}
+        breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
+        breaks_used: set[int] = getattr(text, "breaks_used", set())
         used: set[int] = set()
         for unit in text.units:
             out: list[Block] = []
@@ -130,6 +132,10 @@ def run(edition: Edition) -> None:
                 if out and block.loc.line in joins and out[-1].kind in JOINABLE and block.kind in JOINABLE:
                     why = why or "editor"
                     used.add(block.loc.line)
+                if why and block.loc.line in breaks:          # the editor says a new paragraph begins here
+                    why = ""
+                    breaks_used.add(block.loc.line)
+                    text.report.count("page-break-join-refused-by-editor")
                 if why:
                     decision = _merge(out[-1], block, own, corpus, keep, join)
                     text.report.count("page-break-rejoined")
@@ -150,6 +156,10 @@ def run(edition: Edition) -> None:
             f"{text.manifest_path}:{rule.line}: paragraph join at line {no} matches nothing: no paragraph or "
             "speaker turn begins there after another one of the same page; correct or remove the entry"
             for no, rule in joins.items() if no not in used)
+        edition.errors.extend(
+            f"{text.manifest_path}:{rule.line}: paragraph break at line {no} matches nothing: line {no} is not "
+            "inside a paragraph, and no paragraph beginning there would be joined to the one before; correct or "
+            "remove the entry" for no, rule in breaks.items() if no not in breaks_used)
 
 
 JOINABLE = ("para", "turn")
