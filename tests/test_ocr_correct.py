@@ -390,6 +390,21 @@ def _superseded(row: dict) -> bool:
                for e in manifest.get("emendations") or ())
 
 
+def _proofread(row: dict) -> bool:
+    """The place of a sample row was corrected by hand since (a row of texts/<slug>/proofreading.tsv on its
+    line touching its token: the proofreader's reading is applied before the OCR stage, which then no longer
+    sees the damaged token; the proofreading rows are measured by their own sample)."""
+    path = ROOT / "texts" / row["text"] / "proofreading.tsv"
+    if not path.is_file():
+        return False
+    before = row["before"].strip()
+    for raw in path.read_text(encoding="utf-8").split("\n")[1:]:
+        cells = raw.split("\t")
+        if len(cells) == 4 and cells[0] == row["line"] and (before in cells[1] or cells[1].strip() in before):
+            return True
+    return False
+
+
 def test_precision_sample_verdicts_still_hold(corrected):
     """300 logged changes drawn at random after the rules were written (seed 19371937) and checked
     by hand against the witness: the right ones are still made (unless a manifest emendation now
@@ -400,7 +415,7 @@ def test_precision_sample_verdicts_still_hold(corrected):
     superseded = [row for row in rows if _superseded(row)]
     assert len(superseded) <= 3, superseded          # the sample must stay a sample of the stage
     for row in rows:
-        if row["verdict"] == "right" and row not in superseded:
+        if row["verdict"] == "right" and row not in superseded and not _proofread(row):
             assert _is_made(row, made), row
         elif row["verdict"] == "wrong":
             assert not _is_made(row, made), row
@@ -423,7 +438,7 @@ def test_final_precision_sample_verdicts_still_hold(corrected):
     assert len(rows) == 300 and sum(r["verdict"] == "wrong" for r in rows) == 7
     made = _made(corrected)
     for row in rows:
-        if row["verdict"] == "right" and not _superseded(row):
+        if row["verdict"] == "right" and not _superseded(row) and not _proofread(row):
             assert _is_made(row, made) or _made_within_a_larger_change(row, corrected), row
         elif row["verdict"] == "wrong":
             assert not _is_made(row, made), row
@@ -443,7 +458,7 @@ def test_body_change_check_still_holds(corrected):
     rows = _sample("ocr_body_changes_check.tsv")
     assert len(rows) == 40
     made = _made(corrected)
-    assert [row for row in rows if row["verdict"] == "right" and not _is_made(row, made)] == []
+    assert [row for row in rows if row["verdict"] == "right" and not _is_made(row, made) and not _proofread(row)] == []
 
 
 # ---------------------------------------------------------------- reviewed readings (readings.tsv)
