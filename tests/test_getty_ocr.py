@@ -79,7 +79,7 @@ def test_document_titles_as_printed(passages):
     texts = [text for _, text in passages]
     for title in ("N. I. Bukharin's speech to a joint plenum of the CC and CCC of the VKP(b), 19 December 1930",
                   "Documents from the Plenum of the CC of the VKP(b) of 3 June 1936",
-                  "Secret Central Committee letter 'Concerning the terroristic activity of the "
+                  "Secret Central Committee letter \"Concerning the terroristic activity of the "
                   "Trotskyist-Zinovievist counterrevolutionary bloc,\" 29 July 1936",
                   "From Shkiriatov's speech to the February-March 1937 Plenum of the Central Committee, "
                   "24 February 1937",
