@@ -397,6 +397,7 @@ def report_summary(text: Text) -> dict:
         "hyphens_kept": r.counts.get("line-end-hyphen-keep", 0),
         "emendations": len(r.emendations),
         "emendations_single": r.counts.get("emendation", 0),
+        "emendations_proofread": r.counts.get("emendation-proofread", 0),
         "restorations": r.counts.get("restoration", 0),
         "replaced": sum(n for k, n in r.counts.items() if k.startswith("replacement:")),
         "replacement_rules": len(text.manifest["replacements"] or []),

@@ -193,10 +193,12 @@ def test_report_page_is_short_navigable_and_labels_whole(page, site_url):
     manifest = yaml.safe_load((ROOT / "texts/getty/edition.yml").read_text(encoding="utf-8"))
     for rule in manifest["replacements"]:
         assert " ".join(rule["why"].split()) in " ".join(text.split()), rule["why"][:40]
-    single = sum(1 for e in manifest["emendations"])
+    proofread = len([row for row in (ROOT / "texts/getty/proofreading.tsv").read_text(encoding="utf-8")
+                     .split("\n")[1:] if row.strip()])
+    single = sum(1 for e in manifest["emendations"]) + proofread
     restored = len(manifest.get("restorations") or [])
-    assert re.search(rf"\b{single} emendations \(one reading corrected\) and {restored} restorations", text), \
-        (single, restored)
+    assert re.search(rf"\b{single} emendations \(one reading corrected\), {proofread} of them read by proofreading "
+                     rf"\(proofreading.tsv\) and {restored} restorations", text), (single, proofread, restored)
     assert manifest["source"]["sha256"] in text
     assert page.locator("details.report-fold:not([open])").count() >= 3
 

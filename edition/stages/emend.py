@@ -50,6 +50,8 @@ def _emend(text, root) -> list[str]:
         text.report.emendations.append(Emendation(rule["original"], rule["replacement"], rule["why"],
                                                   text.loc(rule["line"])))
         text.report.count("emendation")
+        if fix == PROOFREADING_NAME:
+            text.report.count("emendation-proofread")
     if changed:
         text.lines = _split_inserted_lines(text.lines)
     return errors
