@@ -397,10 +397,11 @@ def _proofread(row: dict) -> bool:
     path = ROOT / "texts" / row["text"] / "proofreading.tsv"
     if not path.is_file():
         return False
-    before = row["before"].strip()
+    import re
+    words = {w for w in re.findall(r"\w+", row["before"]) if len(w) >= 3}
     for raw in path.read_text(encoding="utf-8").split("\n")[1:]:
         cells = raw.split("\t")
-        if len(cells) == 4 and cells[0] == row["line"] and (before in cells[1] or cells[1].strip() in before):
+        if len(cells) == 4 and cells[0] == row["line"] and words & set(re.findall(r"\w+", cells[1])):
             return True
     return False
 
