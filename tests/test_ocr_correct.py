@@ -391,17 +391,19 @@ def _superseded(row: dict) -> bool:
 
 
 def _proofread(row: dict) -> bool:
-    """The place of a sample row was corrected by hand since (a row of texts/<slug>/proofreading.tsv on its
-    line touching its token: the proofreader's reading is applied before the OCR stage, which then no longer
-    sees the damaged token; the proofreading rows are measured by their own sample)."""
+    """The place of a sample row was corrected by hand since: a row of texts/<slug>/proofreading.tsv within
+    six lines of it (a change is logged at the first line of its passage or note) whose original shares
+    its text (four characters in a row, or the whole of a shorter token).  The proofreader's reading is
+    applied before the OCR stage, which then no longer sees the damaged token; the proofreading rows are
+    measured by their own sample (tests/data/proofreading_sample.tsv)."""
     path = ROOT / "texts" / row["text"] / "proofreading.tsv"
     if not path.is_file():
         return False
-    import re
-    words = {w for w in re.findall(r"\w+", row["before"]) if len(w) >= 3}
+    before, line = row["before"].strip(), int(row["line"])
+    grams = {before[i:i + 4] for i in range(len(before) - 3)} or {before}
     for raw in path.read_text(encoding="utf-8").split("\n")[1:]:
         cells = raw.split("\t")
-        if len(cells) == 4 and cells[0] == row["line"] and words & set(re.findall(r"\w+", cells[1])):
+        if len(cells) == 4 and abs(int(cells[0]) - line) <= 6 and any(g in cells[1] for g in grams):
             return True
     return False
 
@@ -573,3 +575,30 @@ def test_punct_spacing_outside_tokens(corrector):
     text = "the party" + token("note", "3") + ",and the rest"
     out, _ = spacing(corrector, text)
     assert out == text                               # the rule does not reach across a note marker
+
+
+def test_release_precision_sample_verdicts_still_hold(corrected):
+    """The measurement of this release, after the proofreading: 300 logged changes drawn at random (seed
+    12041944) and checked by hand: 298 right (99.3%, Wilson 95% 97.6-99.8%).  The right ones are still
+    made (unless a proofreader's row has since read the place); the two wrong ones are no longer made."""
+    rows = _sample("ocr_precision_sample_proofread.tsv")
+    assert len(rows) == 300 and sum(r["verdict"] == "wrong" for r in rows) == 2
+    made = _made(corrected)
+    for row in rows:
+        if row["verdict"] == "right" and not _superseded(row) and not _proofread(row):
+            assert _is_made(row, made) or _made_within_a_larger_change(row, corrected), row
+        elif row["verdict"] == "wrong":
+            assert not _is_made(row, made), row
+
+
+def test_proofreading_sample_rows_still_stand():
+    """200 rows of the proofreaders (texts/*/proofreading.tsv) drawn at random (seed 12041945) and checked
+    by hand against the witness, all right: each is still in its table, as checked."""
+    rows = _sample("proofreading_sample.tsv")
+    assert len(rows) == 200 and all(r["verdict"] == "right" for r in rows)
+    tables = {}
+    for row in rows:
+        if row["text"] not in tables:
+            lines = (ROOT / "texts" / row["text"] / "proofreading.tsv").read_text(encoding="utf-8").split("\n")
+            tables[row["text"]] = {tuple(line.split("\t")[:3]) for line in lines[1:] if line.strip()}
+        assert (row["line"], row["before"], row["after"]) in tables[row["text"]], row

@@ -50,15 +50,43 @@ def per_thousand(rows: list[dict], rounds: int = 10000, seed: int = 1937) -> tup
     return rate, low, high
 
 
+def poisson_interval(k: int) -> tuple[float, float]:
+    """Exact (Garwood) 95% interval of a Poisson mean from ``k`` events, by bisection on the CDF.
+
+    With few errors a bootstrap over passages understates the upper bound (0 errors give 0-0); this
+    interval, which treats words as independent, is the honest upper bound then.
+
+    >>> [round(x, 3) for x in poisson_interval(0)], [round(x, 3) for x in poisson_interval(3)]
+    ([0.0, 3.689], [0.619, 8.767])
+    """
+    def cdf(k: int, mean: float) -> float:          # P(X <= k)
+        term = total = math.exp(-mean)
+        for i in range(1, k + 1):
+            term *= mean / i
+            total += term
+        return total
+
+    def solve(f, target: float) -> float:            # f decreasing in the mean
+        lo, hi = 0.0, 10.0 + 10 * k
+        for _ in range(100):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if f(mid) > target else (lo, mid)
+        return (lo + hi) / 2
+    upper = solve(lambda m: cdf(k, m), 0.025)
+    lower = 0.0 if k == 0 else solve(lambda m: cdf(k - 1, m), 0.975)
+    return lower, upper
+
+
 def passages_summary(rows: list[dict]) -> str:
     rate, low, high = per_thousand(rows)
     words = sum(int(r["words"]) for r in rows)
     errors = sum(int(r["ocr_errors"]) for r in rows)
+    p_low, p_high = (1000 * x / words for x in poisson_interval(errors))
     defective = sum(1 for r in rows if int(r["ocr_errors"]) + int(r["other_defects"]) > 0)
     lo, hi = wilson(defective, len(rows))
     return (f"{len(rows)} passages, {words} words: {errors} OCR errors = {rate:.2f} per 1,000 words "
-            f"(95% {low:.2f}-{high:.2f}); passages with any defect {defective}/{len(rows)} = "
-            f"{100 * defective / len(rows):.1f}% (95% {100 * lo:.1f}-{100 * hi:.1f}%)")
+            f"(95% {low:.2f}-{high:.2f}; Poisson 95% {p_low:.2f}-{p_high:.2f}); passages with any defect "
+            f"{defective}/{len(rows)} = {100 * defective / len(rows):.1f}% (95% {100 * lo:.1f}-{100 * hi:.1f}%)")
 
 
 def changes_summary(rows: list[dict]) -> str:
