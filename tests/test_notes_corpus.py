@@ -157,7 +157,7 @@ def test_medvedev_footnote_lists_left_the_running_text(corpus):
 def test_medvedev_years_decimals_and_quoted_numbers_stay_text(corpus):
     us = units(corpus, "medvedev")
     text = " ".join(plain(b.text) for u in us.values() for b in u.blocks)
-    for printed in ['the "1 December Law"', "from 312.9 to 244.8 million rubles", "and in'33, a terrible famine",
+    for printed in ['the "1 December Law"', "from 312.9 to 244.8 million rubles", "and in '33, a terrible famine",
                     '"2. On the Recruitment']:
         assert printed in text
 
