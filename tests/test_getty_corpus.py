@@ -86,7 +86,8 @@ def test_section_headings_inside_chapters(getty):
     assert ("intro", "Questions and Culprits") in heads
     assert ("ch12", "Ending the Terror") in heads
     assert ("ch06", "The Nomenklatura Against Itself in Early 1936: Who Was to Blame?") in heads
-    assert len(heads) == 34
+    assert ("conclusion", "Stalinist Politics as History") in heads          # set as a paragraph until proofread
+    assert len(heads) == 38
 
 
 # ---------------------------------------------------------------- furniture
