@@ -204,6 +204,13 @@ NOTES = Map({
         "last": Field(int, "Last line of a range of such lines (a numbered list), if more than one"),
         "why": Field(str, "What the line really is", required=True),
     }), "Lines the footnote finder must not take as a footnote start (page-footnotes)"),
+    "note_continuations": List(Map({
+        "line": Field(int, "First witness line of text that continues the footnote printed above it",
+                      required=True),
+        "last": Field(int, "Last line of that text, if more than one"),
+        "why": Field(str, "Which note it ends and how the print shows it", required=True),
+    }), "Lines the footnote finder left in the body although they end a footnote (after a blank line or a "
+        "page break): given to the nearest footnote that begins before them (page-footnotes)"),
     "options": Map({}, "reserved"),
 }, "Where the notes are and how markers look")
 

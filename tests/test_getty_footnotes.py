@@ -153,3 +153,49 @@ def test_page_tops_and_sentence_ends():
     assert ends_sentence("Oxford, 1988.") and not ends_sentence("and Ronald G.")
     assert not continues_note("Ruler, Oxford, 1988.", "members publicly to defend", False)
     assert continues_note("Sixteenth and Seuen-", "teenth Centuries", False)
+
+
+def _witness(first: int, last: int) -> list[Line]:
+    source = (Path(__file__).resolve().parent.parent / "texts" / "getty" / "source.txt").read_text(encoding="utf-8")
+    return [Line(no, text) for no, text in enumerate(source.split("\n")[first - 1:last], start=first)]
+
+
+def test_an_editors_continuation_goes_to_the_note_above_it():
+    """Ch. 8, note 7: 'From the uncorrected shorthand minutes.' stands under its archival reference; the
+    rules take it for body text (it follows a full stop), the manifest's note_continuations give it back."""
+    lines = _witness(13673, 13679)
+    plain_cut = extract(lines, first=7)
+    assert [n.number for n in plain_cut.notes] == [7]
+    assert "shorthand" not in plain_cut.notes[0].text
+    assert 13677 in [ln.no for ln in plain_cut.body]
+    cut = extract(lines, first=7, continuations=frozenset({13677}))
+    assert cut.notes[0].text.endswith("66-67. From the uncorrected shorthand minutes.")
+    assert 13677 not in [ln.no for ln in cut.body] and cut.continued == {13677}
+    assert "headed by Akudzhava" in " ".join(ln.text for ln in cut.body)      # the body around it stays
+
+
+def test_a_continuation_with_no_note_above_it_stays_in_the_body():
+    lines = _witness(13673, 13679)
+    cut = extract(lines, first=7, continuations=frozenset({13673}))       # body text before the note
+    assert cut.continued == set() and 13673 in [ln.no for ln in cut.body]
+
+
+def test_a_continuation_entry_that_matches_nothing_is_named(tmp_path):
+    """An entry whose line no footnote can take (here: the label line of a note, already a note's) stops
+    the build at its manifest line."""
+    import shutil
+    from tests.projects import run_cli, site_machinery
+    root = Path(__file__).resolve().parent.parent
+    tmp_path = tmp_path / "p"
+    site_machinery(tmp_path)
+    shutil.copytree(root / "texts", tmp_path / "texts")
+    manifest = tmp_path / "texts" / "getty" / "edition.yml"
+    text = manifest.read_text(encoding="utf-8")
+    entry = '    - {line: 13677, why: "Ch. 8 note 7'
+    assert entry in text
+    manifest.write_text(text.replace(entry, '    - {line: 13676, why: "test: a note\'s own label line"}\n' + entry),
+                        encoding="utf-8")
+    result = run_cli(tmp_path, "check", timeout=600)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "note continuation at line 13676 matches nothing" in result.stderr, result.stderr[-2000:]
+    assert "texts/getty/edition.yml:" in result.stderr

@@ -108,6 +108,7 @@ class CutNote:
 class Cut:
     body: list[Line]
     notes: list[CutNote]
+    continued: set = field(default_factory=set)       # lines given to a note as an editor's continuation
 
 
 # ---------------------------------------------------------------- candidates
@@ -405,12 +406,14 @@ def note_text(raw: list[str]) -> str:
 
 # ---------------------------------------------------------------- entry
 def extract(lines: list[Line], exclude: frozenset = frozenset(), breaks: frozenset = frozenset(),
-            first: int = 1) -> Cut:
+            first: int = 1, continuations: frozenset = frozenset()) -> Cut:
     """Find the footnotes among ``lines``; return the body lines and the notes.
 
     ``exclude``: witness lines known not to begin a footnote; ``breaks``:
     witness lines known to begin a page (see ``page_top``); ``first``: the
-    number of the first note (1 for a whole unit).
+    number of the first note (1 for a whole unit); ``continuations``: witness
+    lines an editor knows to continue the footnote above them (the rules took
+    them for body text), each given to the nearest note that begins before it.
     """
     chain = align(candidates(lines, exclude), lines, breaks, first)
     starts = [c.index for c, _ in chain]
@@ -421,5 +424,14 @@ def extract(lines: list[Line], exclude: frozenset = frozenset(), breaks: frozens
         end = note_extent(lines, c.index, stop, breaks)
         taken.update(range(c.index, end + 1))
         notes.append(CutNote(k, c.label, lines[c.index].no, lines[end].no, lines[c.index:end + 1]))
+    continued: set[int] = set()
+    for i, line in enumerate(lines):
+        if line.no in continuations and i not in taken and line.text.strip():
+            owner = max((n for n in notes if n.first < line.no), key=lambda n: n.first, default=None)
+            if owner is not None:
+                owner.lines.append(line)
+                owner.last = max(owner.last, line.no)
+                taken.add(i)
+                continued.add(line.no)
     body = [ln for i, ln in enumerate(lines) if i not in taken]
-    return Cut(body, notes)
+    return Cut(body, notes, continued)

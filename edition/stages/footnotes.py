@@ -28,9 +28,13 @@ def run(edition: Edition) -> None:
         if notes["style"] != "page-footnotes":
             continue
         errors.extend(_check_units(text))
+        given: set[int] = set()
         for unit in text.units:
             if unit.slug in notes["footnote_units"] and not unit.drop:
-                _cut(text, unit)
+                given |= _cut(text, unit)
+        errors.extend(f"{text.manifest_path}:{e.line}: note continuation at line {e['line']} matches nothing: no "
+                      "body line of a footnoted page there follows a footnote; correct or remove the entry"
+                      for e in notes["note_continuations"] if e["line"] not in given)
     if errors:
         raise BuildError(errors)
 
@@ -57,10 +61,13 @@ def _check_units(text: Text) -> list[str]:
             for slug in notes["footnote_units"] if slug not in known]
 
 
-def _cut(text: Text, unit) -> None:
+def _cut(text: Text, unit) -> set[int]:
+    """Cut the unit's footnotes out; return the first lines of the continuation entries it used."""
     exclude = frozenset(n for e in text.manifest["notes"]["not_footnotes"]
                         for n in range(e["line"], (e["last"] or e["line"]) + 1))
-    cut = extract(unit.lines, exclude, _page_breaks(text, unit))
+    entries = text.manifest["notes"]["note_continuations"]
+    continuations = frozenset(n for e in entries for n in range(e["line"], (e["last"] or e["line"]) + 1))
+    cut = extract(unit.lines, exclude, _page_breaks(text, unit), continuations=continuations)
     unit.lines = cut.body
     for note in cut.notes:
         raw = RawNote(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
@@ -69,3 +76,4 @@ def _cut(text: Text, unit) -> None:
         text.report.drop("footnote-cut", raw.loc, f"{unit.slug} note {note.number} "
                          f"(printed {note.label!r}): {note.text[:80]}")
     text.report.count(f"footnotes:{unit.slug}", len(cut.notes))
+    return {e["line"] for e in entries if any(e["line"] <= n <= (e["last"] or e["line"]) for n in cut.continued)}
