@@ -432,6 +432,17 @@ def _made_within_a_larger_change(row: dict, corrected) -> bool:
                and row["after"].strip() in c.after for c in text.report.corrections)
 
 
+def assert_verdicts_hold(rows: list[dict], corrected) -> None:
+    """The right changes of a hand-checked sample are still made (unless an emendation or a proofreader's
+    row now reads the place first, or a larger change makes the same repair); the wrong ones are not."""
+    made = _made(corrected)
+    for row in rows:
+        if row["verdict"] == "right" and not _superseded(row) and not _proofread(row):
+            assert _is_made(row, made) or _made_within_a_larger_change(row, corrected), row
+        elif row["verdict"] == "wrong":
+            assert not _is_made(row, made), row
+
+
 def test_final_precision_sample_verdicts_still_hold(corrected):
     """The measurement of this release: 300 logged changes drawn at random once every rule was written
     (tools/sample_changes.py, seed 8111937, at commit b8895f5) and checked by hand against the witness:
@@ -439,12 +450,7 @@ def test_final_precision_sample_verdicts_still_hold(corrected):
     then mended by a manifest emendation, a lexicon entry or the removal of a reading, and are not made."""
     rows = _sample("ocr_precision_sample_final.tsv")
     assert len(rows) == 300 and sum(r["verdict"] == "wrong" for r in rows) == 7
-    made = _made(corrected)
-    for row in rows:
-        if row["verdict"] == "right" and not _superseded(row) and not _proofread(row):
-            assert _is_made(row, made) or _made_within_a_larger_change(row, corrected), row
-        elif row["verdict"] == "wrong":
-            assert not _is_made(row, made), row
+    assert_verdicts_hold(rows, corrected)
 
 
 def test_development_sample_errors_are_not_made_again(corrected):
@@ -583,12 +589,7 @@ def test_release_precision_sample_verdicts_still_hold(corrected):
     made (unless a proofreader's row has since read the place); the two wrong ones are no longer made."""
     rows = _sample("ocr_precision_sample_proofread.tsv")
     assert len(rows) == 300 and sum(r["verdict"] == "wrong" for r in rows) == 2
-    made = _made(corrected)
-    for row in rows:
-        if row["verdict"] == "right" and not _superseded(row) and not _proofread(row):
-            assert _is_made(row, made) or _made_within_a_larger_change(row, corrected), row
-        elif row["verdict"] == "wrong":
-            assert not _is_made(row, made), row
+    assert_verdicts_hold(rows, corrected)
 
 
 def test_proofreading_sample_rows_still_stand():

@@ -38,6 +38,13 @@ def check(project: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
+def assert_stops_with(result: subprocess.CompletedProcess, *needles: str) -> None:
+    """The command stopped with exit 2, no traceback, and named each of ``needles``."""
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
 def test_rows_correct_their_lines_in_order_and_are_listed_as_emendations(project):
     table(project, "11\tment that\tment which\ttest: a word changed",
           "11\twhich recorded\twhich noted\ttest: the row above's result is corrected again",
@@ -74,16 +81,12 @@ def test_no_table_changes_nothing(project):
 ])
 def test_a_bad_row_is_named_by_file_and_line(project, row, message):
     table(project, row)
-    result = check(project)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert message in result.stderr, result.stderr
+    assert_stops_with(check(project), message)
 
 
 def test_a_wrong_header_is_named(project):
     (project / "texts" / "mini" / "proofreading.tsv").write_text("line\tfrom\tto\n11\tment\tmint\n")
-    result = check(project)
-    assert result.returncode == 2 and "texts/mini/proofreading.tsv:1: the first line must be the header" \
-        in result.stderr, result.stderr
+    assert_stops_with(check(project), "texts/mini/proofreading.tsv:1: the first line must be the header")
 
 
 # ---------------------------------------------------------------- paragraph boundaries decided by the editor
@@ -91,11 +94,12 @@ EXTRA = ["", "The plenum closed.", "", "Then the delegates went home.", "1) To r
          "2) To appoint him elsewhere."]
 
 
-def with_extra_paragraphs(project: Path, manifest_lines: str) -> dict[str, int]:
-    """Append EXTRA to the mini witness (checksum updated) and ``manifest_lines`` to its manifest."""
+def with_extra_paragraphs(project: Path, manifest_lines: str, extra: list[str] = EXTRA) -> dict[str, int]:
+    """Append ``extra`` to the mini witness (checksum updated) and ``manifest_lines`` to its manifest;
+    return the line number of each appended line."""
     import hashlib
     source = project / "texts" / "mini" / "source.txt"
-    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n") + EXTRA
+    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n") + extra
     content = "\n".join(lines) + "\n"
     source.write_text(content, encoding="utf-8")
     manifest = project / "texts" / "mini" / "edition.yml"
@@ -103,7 +107,7 @@ def with_extra_paragraphs(project: Path, manifest_lines: str) -> dict[str, int]:
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     new = "\n".join(f"  sha256: {digest}" if line.startswith("  sha256:") else line for line in old.split("\n"))
     manifest.write_text(new.rstrip("\n") + "\n" + manifest_lines, encoding="utf-8")
-    return {text: lines.index(text) + 1 for text in EXTRA if text}
+    return {text: len(lines) - lines[::-1].index(text) for text in extra if text}
 
 
 def paragraphs_of_ch02(project: Path) -> list[str]:
@@ -142,9 +146,7 @@ def test_editor_breaks_and_joins_paragraphs(project):
 ])
 def test_an_entry_that_matches_nothing_is_named(project, entry, message):
     with_extra_paragraphs(project, entry)
-    result = check(project)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "texts/mini/edition.yml:" in result.stderr and message in result.stderr, result.stderr
+    assert_stops_with(check(project), "texts/mini/edition.yml:", message)
 
 
 def test_an_unreadable_stretch_is_marked_with_the_witness_reading_kept(project):
@@ -158,19 +160,12 @@ def test_an_unreadable_stretch_is_marked_with_the_witness_reading_kept(project):
 
 
 def test_an_editors_break_keeps_apart_what_the_rules_would_join(project):
-    import hashlib
-    source = project / "texts" / "mini" / "source.txt"
-    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n") + ["", "The report was signed by the", "",
-                                                                           "secretary of the party."]
-    content = "\n".join(lines) + "\n"
-    source.write_text(content, encoding="utf-8")
-    manifest = project / "texts" / "mini" / "edition.yml"
-    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    text = "\n".join(f"  sha256: {digest}" if line.startswith("  sha256:") else line
-                     for line in manifest.read_text(encoding="utf-8").split("\n"))
-    manifest.write_text(text, encoding="utf-8")
+    extra = ["", "The report was signed by the", "", "secretary of the party."]
+    lines = with_extra_paragraphs(project, "", extra)
     assert "The report was signed by the secretary of the party." in paragraphs_of_ch02(project)
-    manifest.write_text(text.rstrip("\n") + f"\nparagraph_breaks:\n  - {{line: {len(lines)}, why: test}}\n",
+    manifest = project / "texts" / "mini" / "edition.yml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") +
+                        f"paragraph_breaks:\n  - {{line: {lines['secretary of the party.']}, why: test}}\n",
                         encoding="utf-8")
     paragraphs = paragraphs_of_ch02(project)
     assert "The report was signed by the" in paragraphs and "secretary of the party." in paragraphs

@@ -25,30 +25,18 @@ def main(argv=None) -> int:
     parser.add_argument("--show", action="store_true", help="print each corrected line before and after")
     args = parser.parse_args(argv)
     from edition.build import load_edition
-    from edition.stages.emend import PROOFREADING_HEADER, _emend
+    from edition.stages.emend import _emend, read_proofreading
     edition = load_edition(ROOT, until="load", only=[args.slug])
     text = next(t for t in edition.texts if t.slug == args.slug)
     _emend(text, ROOT)           # the witness lines as the corrections find them (before the replacement rules)
     lines = {line.no: line.text for line in text.lines}
-    problems, seen = [], 0
-    for no, raw in enumerate(args.table.read_text(encoding="utf-8").split("\n"), start=1):
-        cells = raw.split("\t")
-        if no == 1:
-            if cells != PROOFREADING_HEADER:
-                problems.append(f"{args.table}:1: header must be: line<TAB>original<TAB>replacement<TAB>why")
-            continue
-        if not raw.strip():
-            continue
-        if len(cells) != 4 or not cells[0].isdigit() or not cells[1] or not cells[3].strip():
-            problems.append(f"{args.table}:{no}: needs 4 tab-separated cells (line, original, replacement, why)")
-            continue
-        line_no, original, replacement = int(cells[0]), cells[1], cells[2]
-        if original == replacement:
-            problems.append(f"{args.table}:{no}: replacement equals original")
-            continue
+    problems: list[str] = []
+    seen = 0
+    for rule, where in read_proofreading(args.table, str(args.table), problems):
+        line_no, original, replacement = rule["line"], rule["original"], rule["replacement"]
         before = lines.get(line_no)
         if before is None or original not in before:
-            problems.append(f"{args.table}:{no}: {original!r} is not on line {line_no}, which reads {before!r}")
+            problems.append(f"{where}: {original!r} is not on line {line_no}, which reads {before!r}")
             continue
         lines[line_no] = before.replace(original, replacement, 1)
         seen += 1

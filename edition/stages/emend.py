@@ -91,11 +91,17 @@ def proofreading_rows(text, root, errors: list[str]) -> list[tuple[dict, str, st
     path = Path(root) / rel
     if not path.is_file():
         return []
-    rows: list[tuple[dict, str, str]] = []
+    return [(rule, where, PROOFREADING_NAME) for rule, where in read_proofreading(path, rel, errors)]
+
+
+def read_proofreading(path: Path, rel: str, errors: list[str]) -> list[tuple[dict, str]]:
+    """The rows of a proofreading table as ``({line, original, replacement, why}, "rel:row")``; a malformed
+    row is reported in ``errors`` (``rel:row: what is wrong``) and left out."""
     content = read_utf8(path, rel, errors)
     if content is None:
         return []
     errors.extend(reserved(content, rel))
+    rows: list[tuple[dict, str]] = []
     for no, raw in enumerate(content.split("\n"), start=1):
         cells = raw.split("\t")
         if no == 1:
@@ -112,7 +118,7 @@ def proofreading_rows(text, root, errors: list[str]) -> list[tuple[dict, str, st
             errors.append(f"{rel}:{no}: the replacement is the original itself; remove the row")
         else:
             rows.append(({"line": int(cells[0]), "original": cells[1], "replacement": cells[2], "why": cells[3]},
-                         f"{rel}:{no}", PROOFREADING_NAME))
+                         f"{rel}:{no}"))
     return rows
 
 
