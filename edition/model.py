@@ -263,6 +263,7 @@ class Text:
     blocks: list[Block] = field(default_factory=list)   # before structure
     units: list[Unit] = field(default_factory=list)
     raw_notes: list[RawNote] = field(default_factory=list)
+    breaks_used: set[int] = field(default_factory=set)   # manifest paragraph_breaks that took effect
     report: Report = field(default_factory=Report)
 
     def loc(self, line: int) -> Loc:

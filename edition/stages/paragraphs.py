@@ -37,14 +37,12 @@ def run(edition: Edition) -> None:
         rules = Rules(text.manifest["structure"], known_person)
         heads = _document_heads(text)
         breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
-        used: set[int] = set()
         for unit in text.units:
-            unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads, breaks, used))
+            unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads, breaks, text.breaks_used))
             unit.lines = []
             marked = mark_epigraphs(unit.blocks, unit.kind, rules)
             if marked:
                 text.report.count("epigraphs", marked)
-        text.breaks_used = used          # the rejoin stage keeps these apart too, and reports unused entries
 
 
 def split_at_breaks(groups: list[list[Line]], breaks, used: set[int]) -> list[list[Line]]:

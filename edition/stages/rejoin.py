@@ -117,7 +117,7 @@ def run(edition: Edition) -> None:
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         joins = {rule["line"]: rule for rule in text.manifest["paragraph_joins"]}
         breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
-        breaks_used: set[int] = getattr(text, "breaks_used", set())
+        breaks_used = text.breaks_used            # split by the paragraphs stage; rejoin adds those it keeps apart
         used: set[int] = set()
         for unit in text.units:
             out: list[Block] = []
