@@ -42,6 +42,44 @@ def read_utf8(file: Path, path: str, errors: list[str]) -> str | None:
     return text
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def read_table(file: Path, path: str, header: list[str], cells: str, errors: list[str]) -> list[tuple[int, list[str]]]:
+    """The rows of an editor's tab-separated table, after its header line: ``[(line, cells)]``.
+
+    The file is read as UTF-8 and checked for reserved characters; a wrong header is reported and
+    no row is returned; blank lines are skipped; a row with another number of cells is reported
+    (``cells`` says what they are) and left out.
+
+        form<TAB>reading<TAB>why  /  eenuinelv<TAB>genuinely<TAB>g read as e  ->  [(2, [eenuinelv, genuinely, ...])]
+    """
+    content = read_utf8(file, path, errors)
+    if content is None:
+        return []
+    errors.extend(reserved(content, path))
+    lines = content.split("\n")
+    if lines[0].split("\t") != header:
+        errors.append(f"{path}:1: the first line must be the header '{'<TAB>'.join(header)}'")
+        return []
+    rows: list[tuple[int, list[str]]] = []
+    for no, raw in enumerate(lines[1:], start=2):
+        if not raw.strip():
+            continue
+        row = raw.split("\t")
+        if len(row) == len(header):
+            rows.append((no, row))
+        else:
+            errors.append(table_row_problem(path, no, header, cells))
+    return rows
+
+
+def table_row_problem(path: str, no: int, header: list[str], cells: str) -> str:
+    """The message for a row of a table that does not have its cells."""
+    count = NUMBER_WORDS.get(len(header), str(len(header)))
+    return f"{path}:{no}: a row needs {count} cells separated by tabs: {cells}"
+
+
 def reserved(text: str, path: str, limit: int = 20) -> list[str]:
     """Every reserved character in ``text`` as ``path:line:column: ...`` (past ``limit``, a count)."""
     out: list[str] = []

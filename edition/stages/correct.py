@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from ..inputs import read_table, table_row_problem
 from ..clean.lexicon import Lexicon
 from ..clean.ocr_words import RULES, Config, Corrector
 from ..model import TOKEN_RE, Block, Correction, Edition, Text, plain
@@ -215,16 +216,9 @@ def load_readings(text: Text, edition: Edition) -> tuple[dict[str, str], dict[st
     readings: dict[str, str] = {}
     rows: dict[str, int] = {}
     errors: list[str] = []
-    for no, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        cells = line.split("\t")
-        if no == 1:
-            if cells != READINGS_HEADER:
-                errors.append(f"{rel}:1: the first line must be the header 'form<TAB>reading<TAB>why'")
-            continue
-        if not line.strip():
-            continue
-        if len(cells) != 3 or not all(c.strip() for c in cells):
-            errors.append(f"{rel}:{no}: a row needs three cells separated by tabs: form, reading, why")
+    for no, cells in read_table(path, rel, READINGS_HEADER, "form, reading, why", errors):
+        if not all(c.strip() for c in cells):
+            errors.append(table_row_problem(rel, no, READINGS_HEADER, "form, reading, why"))
         elif cells[0] != cells[0].strip() or cells[1] != cells[1].strip() or any(c.isspace() for c in cells[0]):
             errors.append(f"{rel}:{no}: the form {cells[0]!r} must be one token without spaces around it")
         elif cells[0] == cells[1]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import regex
 
-from ..inputs import read_utf8, reserved
+from ..inputs import read_table, table_row_problem
 from ..clean.ocr_words import unclear_mark
 from ..model import Edition, Emendation, Line
 from ..pipeline import for_each_text
@@ -94,26 +94,17 @@ def proofreading_rows(text, root, errors: list[str]) -> list[tuple[dict, str, st
     return [(rule, where, PROOFREADING_NAME) for rule, where in read_proofreading(path, rel, errors)]
 
 
+PROOFREADING_CELLS = ("the witness line number, the text as the witness has it on that line, the corrected text "
+                      "(may be empty) and why")
+
+
 def read_proofreading(path: Path, rel: str, errors: list[str]) -> list[tuple[dict, str]]:
     """The rows of a proofreading table as ``({line, original, replacement, why}, "rel:row")``; a malformed
     row is reported in ``errors`` (``rel:row: what is wrong``) and left out."""
-    content = read_utf8(path, rel, errors)
-    if content is None:
-        return []
-    errors.extend(reserved(content, rel))
     rows: list[tuple[dict, str]] = []
-    for no, raw in enumerate(content.split("\n"), start=1):
-        cells = raw.split("\t")
-        if no == 1:
-            if cells != PROOFREADING_HEADER:
-                errors.append(f"{rel}:1: the first line must be the header 'line<TAB>original<TAB>replacement<TAB>why'")
-                return []
-            continue
-        if not raw.strip():
-            continue
-        if len(cells) != 4 or not cells[0].strip().isdigit() or not cells[1] or not cells[3].strip():
-            errors.append(f"{rel}:{no}: a row needs four cells separated by tabs: the witness line number, the "
-                          "text as the witness has it on that line, the corrected text (may be empty) and why")
+    for no, cells in read_table(path, rel, PROOFREADING_HEADER, PROOFREADING_CELLS, errors):
+        if not cells[0].strip().isdigit() or not cells[1] or not cells[3].strip():
+            errors.append(table_row_problem(rel, no, PROOFREADING_HEADER, PROOFREADING_CELLS))
         elif cells[1] == cells[2]:
             errors.append(f"{rel}:{no}: the replacement is the original itself; remove the row")
         else:
