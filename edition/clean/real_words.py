@@ -123,22 +123,40 @@ def in_question(text: str, end: int) -> bool:
     return bool(m and m.group() == "?")
 
 
-def decide(model: BigramModel, word: str, prev: str | None, nxt: str | None,
-           candidates: list[tuple[str, float]], english_zipf) -> tuple[str, float] | None:
-    """The one reading the neighbours clearly prefer to ``word``, with its margin, or None."""
-    prev = prev if prev and model.count(prev) else None        # a name, a Russian word: no evidence
-    nxt = nxt if nxt and model.count(nxt) else None
-    if len(word) < 2 or len(word) <= SHORT and english_zipf(word) < COMMON or prev is None and nxt is None:
-        return None
-    if (prev is None or nxt is None) and english_zipf(word) >= COMMON:
-        return None                                    # "Instead, he dealt": one side is too little
-    base_prior, base_left, base_right = model.sides(prev, word, nxt)
-    best: list[tuple[float, str]] = []
+def viable(model: BigramModel, word: str, candidates: list[tuple[str, float]],
+           english_zipf) -> list[tuple[str, float]]:
+    """The candidates that the word alone does not rule out (what ``decide`` would consider at all):
+    none for a short rare word; else each common English word, by its ``min_gap`` over ``word``.
+
+    >>> viable(model, "he", [("be", 0.0)], zipf)       # "he" is common: "be" is worth asking the context
+    [('be', 0.0)]
+    >>> viable(model, "tome", [("tame", 1.5)], zipf)   # "tame" is not 1.5 zipf commoner than "tome"
+    []
+    """
+    if len(word) < 2 or len(word) <= SHORT and english_zipf(word) < COMMON:
+        return []
+    out = []
     for cand, gap in candidates:
         if model.count(cand) == 0 or english_zipf(cand) < MIN_ZIPF:
             continue
         if gap and english_zipf(cand) - english_zipf(word) < gap:
             continue                                   # "tame"/"tome": a/o only turns rare words common
+        out.append((cand, gap))
+    return out
+
+
+def decide(model: BigramModel, word: str, prev: str | None, nxt: str | None,
+           candidates: list[tuple[str, float]], english_zipf) -> tuple[str, float] | None:
+    """The one reading the neighbours clearly prefer to ``word``, with its margin, or None."""
+    prev = prev if prev and model.count(prev) else None        # a name, a Russian word: no evidence
+    nxt = nxt if nxt and model.count(nxt) else None
+    if prev is None and nxt is None:
+        return None
+    if (prev is None or nxt is None) and english_zipf(word) >= COMMON:
+        return None                                    # "Instead, he dealt": one side is too little
+    base_prior, base_left, base_right = model.sides(prev, word, nxt)
+    best: list[tuple[float, str]] = []
+    for cand, gap in viable(model, word, candidates, english_zipf):
         prior, left, right = model.sides(prev, cand, nxt)
         seen = [prev and (model.seen(prev, word) or model.seen(prev, cand)),
                 nxt and (model.seen(word, nxt) or model.seen(cand, nxt))]

@@ -318,15 +318,23 @@ def _letters(s: str) -> str:
     return re.sub(r"[^a-z']", "", s.lower().replace(";", "i"))
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance.  >>> edit_distance("irvestiia", "izvestiia")
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance; with ``limit``, ``limit + 1`` as soon as the distance must exceed it.
+
+    >>> edit_distance("irvestiia", "izvestiia")
     1
+    >>> edit_distance("pravda", "izvestiia", limit=1)
+    2
     """
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     prev = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         cur = [i]
         for j, y in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1                      # every path through this row costs more already
         prev = cur
     return prev[-1]
 
@@ -364,7 +372,7 @@ def restore_titles(text: str, titles: list[str], change: Change) -> str:
                 allowed = len(letters) // 5 if len(letters) >= 8 else 0
                 if abs(len(got) - len(letters)) > allowed:
                     continue
-                dist = edit_distance(got, letters)
+                dist = edit_distance(got, letters, allowed)
                 if dist <= allowed:
                     best.append((dist, -len(printed), title, start))
         if not best:
