@@ -138,11 +138,14 @@ def _lines_that_may_match(lines: list[Line], pattern: str) -> list[Line]:
     with ``re``, line by line, so it never reaches across a line break.
     """
     whole = "\n".join(line.text for line in lines)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line.text) + 1)
-    hits = {bisect.bisect_right(starts, m.start()) - 1 for m in regex.finditer(pattern, whole)}
-    return [lines[i] for i in sorted(hits)]
+    hits: list[int] = []
+    index, at = 0, 0
+    for m in regex.finditer(pattern, whole):          # in order: count the line breaks since the last hit
+        index += whole.count("\n", at, m.start())
+        at = m.start()
+        if not hits or hits[-1] != index:
+            hits.append(index)
+    return [lines[i] for i in hits]
 
 
 def _restore(text) -> list[str]:

@@ -68,6 +68,7 @@ class SentenceEvidence:
     def __init__(self, texts, person=lambda w: False):
         self._texts = texts
         self._counts = None
+        self._pairs: Counter | None = None
         self.person = person
 
     @classmethod
@@ -88,9 +89,16 @@ class SentenceEvidence:
         return self._count()[0][word.lower()]
 
     def follows_exact(self, word: str, nxt: str) -> int:
-        """How often ``nxt`` follows ``word`` in the text, as printed (case kept): "Central Committee"."""
+        """How often ``nxt`` follows ``word`` in the text, as printed (case kept): "Central Committee".
+
+        Both are whole words (runs of letters, digits and hyphens) with only space between them;
+        the pairs of such neighbours are counted once, on the first question."""
         exact = self._count()[3]
-        return len(re.findall(rf"(?<![\w-]){re.escape(word)}\s+{re.escape(nxt)}(?![\w-])", exact))
+        if word == nxt or not (WORD_RUN_RE.fullmatch(word) and WORD_RUN_RE.fullmatch(nxt)):
+            return len(re.findall(rf"(?<![\w-]){re.escape(word)}\s+{re.escape(nxt)}(?![\w-])", exact))
+        if self._pairs is None:
+            self._pairs = Counter(PAIR_RE.findall(exact))
+        return self._pairs[(word, nxt)]
 
     def never_final(self, word: str) -> bool:
         final, going_on = self._count()[:2]
@@ -102,6 +110,8 @@ class SentenceEvidence:
         return len(re.findall(rf"(?<![a-z]){re.escape(word.lower())}\s+{re.escape(nxt.lower())}(?![a-z])", text))
 
 
+WORD_RUN_RE = re.compile(r"[\w-]+")
+PAIR_RE = re.compile(r"(?<![\w-])([\w-]+)\s+(?=([\w-]+))")     # each two neighbouring words, as printed
 NO_EVIDENCE = SentenceEvidence([])
 
 
