@@ -40,6 +40,7 @@ from typing import Callable
 
 from .cache import Inputs, Store, combine
 from .clean.hyphenation import Vocabulary
+from .memo import memo_place
 from .model import Edition, Mention, Text
 from .pipeline import STAGES, BuildError, run_pipeline
 
@@ -113,6 +114,8 @@ def run_texts(root: str, only, progress: Callable[[str, float], None] | None, st
 
 
 def _run_texts(root, only, progress, store, inputs, after_first_group, jobs, options) -> Edition:
+    if store is not None and inputs is not None:       # the stages keep per-block memos beside the cache
+        options = {**options, "memo": memo_place(str(store.directory), inputs.code)}
     loaded = _load(root, only, progress)
     loaded.options.update(options)
     order = [t.slug for t in loaded.texts]

@@ -20,8 +20,10 @@ words never count as evidence for itself).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -29,6 +31,7 @@ import yaml
 from ..inputs import read_table, table_row_problem
 from ..clean.lexicon import Lexicon
 from ..clean.ocr_words import RULES, Config, Corrector
+from ..memo import close_memo, open_memo
 from ..model import TOKEN_RE, Block, Correction, Edition, Text, plain
 from ..pipeline import BuildError
 
@@ -39,12 +42,12 @@ READINGS_HEADER = ["form", "reading", "why"]
 
 
 def run(edition: Edition) -> None:
-    lexicon = edition_lexicon(edition.root)
+    lex_key, lexicon = lexicon_with_key(edition.root)
     errors: list[str] = []
     for text in edition.texts:
         text.report.lexicon["words"], text.report.lexicon["unknown_before"] = unknown_rate(text, lexicon)
         if text.manifest["ocr"]["enabled"]:
-            errors.extend(_correct_text(text, lexicon, edition))
+            errors.extend(_correct_text(text, lexicon, lex_key, edition))
         text.report.lexicon["unknown_after"] = unknown_rate(text, lexicon)[1]
     if errors:
         raise BuildError(errors, hint="review the changes, then run `python build_edition.py corrections "
@@ -63,11 +66,16 @@ def edition_lexicon(root: str) -> Lexicon:
 
     Made once per content of its inputs (``lexicon_key``); ``adopt_lexicon`` hands in one made
     earlier (``edition.parallel`` keeps it in build/cache)."""
+    return lexicon_with_key(root)[1]
+
+
+def lexicon_with_key(root: str) -> tuple[str, Lexicon]:
+    """(``lexicon_key``, ``edition_lexicon``)."""
     key, clean = lexicon_sources(root)
     if key not in _LEXICONS:
         _LEXICONS.clear()
         _LEXICONS[key] = Lexicon.for_edition(root, {slug: read() for slug, read in clean.items()})
-    return _LEXICONS[key]
+    return key, _LEXICONS[key]
 
 
 def lexicon_key(root: str) -> str:
@@ -164,7 +172,7 @@ def scoped_blocks(text: Text):
 
 
 # ---------------------------------------------------------------- correcting one text
-def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
+def _correct_text(text: Text, lexicon: Lexicon, lexicon_key: str, edition: Edition) -> list[str]:
     spec = text.manifest["ocr"]
     digits: dict[str, str] = {}
     for d in spec["digits"]:
@@ -181,12 +189,22 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
         corrector.learn_archival(block.plain())
     vetoes = {(v["line"], v["before"]): v for v in spec["veto"]}
     used: set[tuple[int, str]] = set()
+    found_forms: set[str] = set()
     lines = {}
     for line in text.lines:
         lines.setdefault(line.no, line.text)
+    memo = open_memo(edition, "correct", text.slug)
+    context = _context_key(lexicon_key, config, corrector)
     for block, scope in scoped_blocks(text):
-        corrector.scope = scope                           # note-only rules (note-spacing) see "notes"
-        _correct_block(block, corrector, text, lines, vetoes, used)
+        window = _Window.of(block, lines, vetoes)
+        key = _block_key(context, scope, block, window)
+        outcome = memo.get(key)
+        if outcome is None:
+            corrector.scope = scope                       # note-only rules (note-spacing) see "notes"
+            outcome = _correct_block(block, corrector, window)
+            memo.put(key, outcome)
+        _apply(outcome, block, text, used, found_forms)
+    close_memo(edition, memo)
     for c in text.report.corrections:
         text.report.count(f"ocr:{c.rule}")
         text.report.count("ocr:[?] marks", c.after.count("[?]"))
@@ -195,8 +213,27 @@ def _correct_text(text: Text, lexicon: Lexicon, edition: Edition) -> list[str]:
               for key, v in vetoes.items() if key not in used]
     errors += [f"{_readings_rel(text)}:{no}: the form {form!r} stands nowhere in the text after the automatic "
                "rules (a rule now reads it, or it is misspelt); remove the row or give the form as the edition "
-               "prints it" for form, no in rows.items() if form not in corrector.readings_found]
+               "prints it" for form, no in rows.items() if form not in found_forms]
     return errors + _check_tsv(text, edition)
+
+
+def _context_key(lexicon_key: str, config: Config, corrector: Corrector) -> str:
+    """What every block's correction depends on besides the block: the lexicon, the text's confusion
+    model, rules, keep list and readings, and the archival references read without doubt anywhere in
+    the text (``Corrector.learn_archival``)."""
+    references = sorted((f, d, sorted(o)) for (f, d), o in corrector.stats.get("references", {}).items())
+    described = {"lexicon": lexicon_key, "confusions": config.confusions,
+                 "digits": sorted(config.digits.items()), "rules": list(config.rules), "keep": sorted(config.keep),
+                 "real_word": config.real_word, "max_edits": config.max_edits,
+                 "readings": sorted(config.readings.items()), "references": references}
+    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _block_key(context: str, scope: str, block: Block, window: "_Window") -> str:
+    """The content key of one block's correction: the context, the block and its witness lines."""
+    content = block.rows if block.rows is not None else block.text
+    described = [context, scope, content, window.range, sorted(window.vetoes)]
+    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _readings_rel(text: Text) -> str:
@@ -230,26 +267,67 @@ def load_readings(text: Text, edition: Edition) -> tuple[dict[str, str], dict[st
     return readings, rows, errors
 
 
-def _correct_block(block: Block, corrector: Corrector, text: Text, lines: dict[int, str],
-                   vetoes: dict, used: set) -> None:
-    locate = _Locator(block, lines)
+@dataclass(frozen=True)
+class _Window:
+    """The witness lines a block comes from (the changes are located there) and the vetoes on them."""
+
+    range: tuple[tuple[int, str], ...]
+    vetoes: frozenset
+
+    @classmethod
+    def of(cls, block: Block, lines: dict[int, str], vetoes: dict) -> "_Window":
+        first = block.loc.line
+        last = max(block.line_end or first, first)
+        return cls(tuple((n, lines.get(n, "")) for n in range(first, last + 1)),
+                   frozenset(key for key in vetoes if first <= key[0] <= last))
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One block corrected: its new text (or table rows), the changes (line, before, after, rule), the
+    reviewed forms (readings.tsv) it holds and the vetoes that refused a change in it."""
+
+    content: object
+    changes: tuple
+    forms: frozenset
+    vetoed: frozenset
+
+
+def _correct_block(block: Block, corrector: Corrector, window: _Window) -> _Outcome:
+    """Correct one block (a pure function of the block, its window and the corrector's context)."""
+    locate = _Locator(window.range)
     pending: dict = {}
+    changes: list[tuple] = []
+    vetoed: set = set()
 
     def allow(before: str, after: str, rule: str, following: str = "") -> bool:
         line = locate(before, following)
-        if (line, before) in vetoes:
-            used.add((line, before))
+        if (line, before) in window.vetoes:
+            vetoed.add((line, before))
             return False
         pending["line"] = line
         return True
 
     def log(before: str, after: str, rule: str) -> None:
-        text.report.corrections.append(Correction(text.loc(pending.pop("line")), before, plain(after), rule))
+        changes.append((pending.pop("line"), before, plain(after), rule))
 
+    corrector.readings_found = set()
     if block.rows is not None:
-        block.rows = [[_correct_inline(cell, corrector, log, allow) for cell in row] for row in block.rows]
+        content = [[_correct_inline(cell, corrector, log, allow) for cell in row] for row in block.rows]
     else:
-        block.text = _correct_inline(block.text, corrector, log, allow)
+        content = _correct_inline(block.text, corrector, log, allow)
+    return _Outcome(content, tuple(changes), frozenset(corrector.readings_found), frozenset(vetoed))
+
+
+def _apply(outcome: _Outcome, block: Block, text: Text, used: set, found_forms: set) -> None:
+    if block.rows is not None:
+        block.rows = [list(row) for row in outcome.content]
+    else:
+        block.text = outcome.content
+    text.report.corrections.extend(Correction(text.loc(line), before, after, rule)
+                                   for line, before, after, rule in outcome.changes)
+    used.update(outcome.vetoed)
+    found_forms.update(outcome.forms)
 
 
 def _correct_inline(text: str, corrector: Corrector, log, allow) -> str:
@@ -266,12 +344,10 @@ def _correct_inline(text: str, corrector: Corrector, log, allow) -> str:
 class _Locator:
     """Finds the witness line a change comes from, in the block's line range (in order of use)."""
 
-    def __init__(self, block: Block, lines: dict[int, str]):
-        first = block.loc.line
-        last = max(block.line_end or first, first)
-        self.range = [(n, lines.get(n, "")) for n in range(first, last + 1)]
+    def __init__(self, window: tuple[tuple[int, str], ...]):
+        self.range = window
         self.uses: Counter = Counter()
-        self.first = first
+        self.first = window[0][0]
 
     def __call__(self, before: str, following: str = "") -> int:
         """The first line (not yet used for this text) holding ``before``, best with what follows it."""
