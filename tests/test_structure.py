@@ -219,3 +219,25 @@ def test_new_kinds_render_as_golden(docs):
     assert '<p class="signed">A. Vyshinsky</p>' in html
     assert '<span class="attribution">—V. M. Molotov, 1973</span>' in html
     assert_golden("structure/blocks.html", html)
+
+
+def test_word_pair_counts_match_their_definition_including_repeats_and_odd_words():
+    """``follows_exact`` / ``follows`` count from an index built once; they must give what one
+    search over the text gives for every pair (the definition), also for a word followed by itself,
+    hyphenated words and words with marks the index does not hold."""
+    import re
+    texts = ["The Central Committee met. the central committee voted; Central  Committee again.",
+             "Party Control Commission: Party-Control Commission, A A A B, a a b. Kirov's Party Control.",
+             "Central\nCommittee is here ¶ Central Committee-members and Central Committees."]
+    ev = SentenceEvidence.from_texts(texts)
+    exact = "\n¶\n".join(texts)
+    words = sorted(set(re.findall(r"[\w'’-]+", exact)))
+    for a in words:
+        for b in words:
+            want = len(re.findall(rf"(?<![\w-]){re.escape(a)}\s+{re.escape(b)}(?![\w-])", exact))
+            assert ev.follows_exact(a, b) == want, (a, b)
+            lowered = len(re.findall(rf"(?<![a-z]){re.escape(a.lower())}\s+{re.escape(b.lower())}(?![a-z])",
+                                     exact.lower()))
+            assert ev.follows(a, b) == lowered, (a, b)
+    assert ev.follows_exact("Central", "Committee") == 3 and ev.follows("central", "committee") == 5
+    assert ev.follows_exact("A", "A") == 1 and ev.follows("a", "a") == 2

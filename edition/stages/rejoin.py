@@ -68,7 +68,8 @@ class SentenceEvidence:
     def __init__(self, texts, person=lambda w: False):
         self._texts = texts
         self._counts = None
-        self._pairs: Counter | None = None
+        self._pairs: Counter | None = None                        # (word, next word) as printed
+        self._following: dict[str, Counter] = {}                  # word -> the words after it, lowercase
         self.person = person
 
     @classmethod
@@ -80,7 +81,7 @@ class SentenceEvidence:
             # the whole text lowercased, "¶" between passages so that nothing spans a paragraph break
             exact = "\n¶\n".join(self._texts)
             text = exact.lower()
-            self._counts = Counter(FINAL_RE.findall(text)), Counter(GOING_ON_RE.findall(text)), text, exact
+            self._counts = _counted(FINAL_RE, text), _counted(GOING_ON_RE, text), text, exact
             self._texts = None
         return self._counts
 
@@ -91,14 +92,20 @@ class SentenceEvidence:
     def follows_exact(self, word: str, nxt: str) -> int:
         """How often ``nxt`` follows ``word`` in the text, as printed (case kept): "Central Committee".
 
-        Both are whole words (runs of letters, digits and hyphens) with only space between them;
-        the pairs of such neighbours are counted once, on the first question."""
+        Both are whole words (runs of letters, digits and hyphens) with only space between them."""
         exact = self._count()[3]
         if word == nxt or not (WORD_RUN_RE.fullmatch(word) and WORD_RUN_RE.fullmatch(nxt)):
             return len(re.findall(rf"(?<![\w-]){re.escape(word)}\s+{re.escape(nxt)}(?![\w-])", exact))
-        if self._pairs is None:
-            self._pairs = Counter(PAIR_RE.findall(exact))
+        if self._pairs is None:                   # asked about dozens of words: every pair counted at once
+            self._pairs = _counted(PAIR_RE, exact)
         return self._pairs[(word, nxt)]
+
+    def _next_words(self, text: str, pattern: str, key: str) -> Counter:
+        """The words that follow one word in ``text`` (``pattern`` captures each), counted on the first
+        question about that word: one pass over the text per distinct word asked about, not per question."""
+        if key not in self._following:
+            self._following[key] = _counted(re.compile(pattern), text)
+        return self._following[key]
 
     def never_final(self, word: str) -> bool:
         final, going_on = self._count()[:2]
@@ -106,12 +113,25 @@ class SentenceEvidence:
         return final[w] == 0 and going_on[w] >= 3
 
     def follows(self, word: str, nxt: str) -> int:
+        """How often ``nxt`` follows ``word`` in the text, case ignored."""
         text = self._count()[2]
-        return len(re.findall(rf"(?<![a-z]){re.escape(word.lower())}\s+{re.escape(nxt.lower())}(?![a-z])", text))
+        word, nxt = word.lower(), nxt.lower()
+        if word == nxt or not (LOWER_RUN_RE.fullmatch(word) and LOWER_RUN_RE.fullmatch(nxt)):
+            return len(re.findall(rf"(?<![a-z]){re.escape(word)}\s+{re.escape(nxt)}(?![a-z])", text))
+        return self._next_words(text, rf"(?<![a-z]){re.escape(word)}\s+(?=([a-z]+))", word)[nxt]
+
+
+def _counted(pattern: re.Pattern, text: str) -> Counter:
+    """How often each match of ``pattern`` (its group, or its groups) occurs in ``text``, counted as
+    found: a long text never holds the list of all its matches at once."""
+    if pattern.groups == 1:
+        return Counter(m.group(1) for m in pattern.finditer(text))
+    return Counter(m.groups() for m in pattern.finditer(text))
 
 
 WORD_RUN_RE = re.compile(r"[\w-]+")
 PAIR_RE = re.compile(r"(?<![\w-])([\w-]+)\s+(?=([\w-]+))")     # each two neighbouring words, as printed
+LOWER_RUN_RE = re.compile(r"[a-z]+")
 NO_EVIDENCE = SentenceEvidence([])
 
 
