@@ -3,12 +3,17 @@
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1 5 20]
 
 For each size a temporary project is made under build/ (git-ignored): the real
-mkdocs.yml, docs/, templates/ and register, and one text ``getty`` whose
+mkdocs.yml, docs/, templates/, register and lexicon, and one text ``getty`` whose
 witness is texts/getty/source.txt repeated k times.  Its manifest is the real
 one with every line-based rule repeated for each copy, shifted by the witness'
-length (emendations, restorations, furniture ranges, units, verse, footnote
-exceptions); each copy's units get their own slugs (``ch01-c2``); there is no
-passage ledger (ids are numbered provisionally, as on a first build).
+length (emendations, restorations, furniture ranges, units, verse, paragraph
+breaks and joins, footnote exceptions and continuations, OCR vetoes), and so are
+the rows of its proofreading table; each copy's units get their own slugs
+(``ch01-c2``); there is no passage ledger (ids are numbered provisionally, as on
+a first build).  The other four texts are copied too but not built: the OCR
+lexicon is made from their witnesses, as in the real edition.  Getty's OCR
+corrections are written to the project's own corrections.tsv, not checked
+against the reviewed one.
 
 Each size is built in a fresh process, serially, without the cache
 (``EDITION_JOBS=1``), with MkDocs not strict (the hand-written pages link to
@@ -37,6 +42,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+OTHER_TEXTS = ("furr", "furr-abridged", "khlevniuk", "medvedev")
 
 
 # ---------------------------------------------------------------- the synthetic project
@@ -50,18 +56,37 @@ def make_project(dest: Path, k: int) -> Path:
     (dest / "edition").mkdir()
     shutil.copy(ROOT / "edition" / "mkdocs_hooks.py", dest / "edition")
     (dest / "texts" / "getty").mkdir(parents=True)
-    shutil.copy(ROOT / "texts" / "persons.yml", dest / "texts")
+    for shared in sorted((ROOT / "texts").iterdir()):     # the register, the curated lexicon
+        if shared.is_file():
+            shutil.copy(shared, dest / "texts")
+    for other in OTHER_TEXTS:      # not built (``only``): the OCR lexicon is made from their witnesses
+        shutil.copytree(ROOT / "texts" / other, dest / "texts" / other)
     source = (ROOT / "texts" / "getty" / "source.txt").read_text(encoding="utf-8")
     if not source.endswith("\n"):
         source += "\n"
     n = source.count("\n")
     witness = source * k
     (dest / "texts" / "getty" / "source.txt").write_text(witness, encoding="utf-8")
+    shutil.copy(ROOT / "texts" / "getty" / "readings.tsv", dest / "texts" / "getty")   # forms, not lines
+    (dest / "texts" / "getty" / "proofreading.tsv").write_text(
+        scaled_table((ROOT / "texts" / "getty" / "proofreading.tsv").read_text(encoding="utf-8"), k, n),
+        encoding="utf-8")
     manifest = yaml.safe_load((ROOT / "texts" / "getty" / "edition.yml").read_text(encoding="utf-8"))
     (dest / "texts" / "getty" / "edition.yml").write_text(
         yaml.safe_dump(scaled_manifest(manifest, k, n, hashlib.sha256(witness.encode("utf-8")).hexdigest()),
                        allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
     return dest
+
+
+def scaled_table(table: str, k: int, n: int) -> str:
+    """A table whose rows begin with a witness line (proofreading.tsv): every row once per copy."""
+    header, *rows = [row for row in table.split("\n") if row]
+    out = [header]
+    for c in range(k):
+        for row in rows:
+            line, rest = row.split("\t", 1)
+            out.append(f"{int(line) + c * n}\t{rest}")
+    return "\n".join(out) + "\n"
 
 
 def scaled_manifest(m: dict, k: int, n: int, sha: str) -> dict:
@@ -104,10 +129,16 @@ def scaled_manifest(m: dict, k: int, n: int, sha: str) -> dict:
         if rule.get("min"):
             rule["min"] *= k
     m["units"] = per_copy(m["units"], unit)
+    m["paragraph_breaks"] = per_copy(m.get("paragraph_breaks"), line)
+    m["paragraph_joins"] = per_copy(m.get("paragraph_joins"), line)
+    if (m.get("ocr") or {}).get("veto"):
+        m["ocr"]["veto"] = per_copy(m["ocr"]["veto"], line)
     m["verse"] = per_copy(m.get("verse"), lines)
     notes = m.get("notes") or {}
     if notes.get("not_footnotes"):
         notes["not_footnotes"] = per_copy(notes["not_footnotes"], line)
+    if notes.get("note_continuations"):
+        notes["note_continuations"] = per_copy(notes["note_continuations"], line)
     if notes.get("footnote_units"):
         notes["footnote_units"] = [slug if c == 0 else f"{slug}-c{c + 1}"
                                    for c in range(k) for slug in notes["footnote_units"]]
@@ -137,7 +168,8 @@ def run_one(root: Path) -> None:
         report(stage, time.perf_counter() - wall, time.process_time() - cpu)
         return result
 
-    edition = Edition(root=str(root), options={"only": None})
+    # only Getty is built; its OCR corrections are written, not checked against a reviewed list
+    edition = Edition(root=str(root), options={"only": ["getty"], "corrections_update": True})
     for name in STAGES:
         timed(name, lambda: run_pipeline(edition, start=name, until=name))
     site = timed("render", lambda: build_site_model(edition))
