@@ -10,6 +10,11 @@ Baseline: WeasyPrint on the same text as plain paragraphs: every unit title an `
           (notes at the end of their unit), same page size, margins, fonts and font size; no notes
           machinery, no running heads, no numbers, no hyphenation, no index.
 
+``--features`` instead lays out one text (default Khlevniuk, the most footnoted) as made, with
+each costly feature switched off in turn (footnotes, hyphenation, justification, margin numbers,
+running heads, raised note calls, widow and orphan control), with all of them off, and bare: what
+each feature costs, and how far the book is from the baseline even with none of them.
+
 Every render runs in a fresh process (``spawn``), baseline and edition alternating per text, so
 each peak memory (the child's max RSS) is that of one render alone and drift hits both.  Prints
 wall and CPU seconds and pages per text, the ratios of the totals (target <= 1.5; on a shared
@@ -72,6 +77,54 @@ def _render_book(book, base_url: str):
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+# What each feature of the book costs: the book laid out with that feature switched off (a style
+# sheet appended after the print style sheet), and with all of them off at once.
+FEATURES_OFF = {
+    "footnotes": ".fn { float: none !important; display: none !important; }",
+    "hyphenation": "* { hyphens: manual !important; }",
+    "justification": "* { text-align: left !important; }",
+    "margin numbers": ".pnum { display: none !important; } .passage { position: static !important; }",
+    "running heads": "@page :left { @top-left { content: none; } } @page :right { @top-right { content: none; } } "
+                     "@page { @bottom-center { content: none; } }",
+    "raised calls": "a.call, .call.lost-call { position: static !important; top: auto !important; }",
+    "widows, orphans": "p, li, dd, blockquote { orphans: 1 !important; widows: 1 !important; }",
+}
+
+
+def _layout_only(document: str, base_url: str):
+    """Lay out a document (no PDF written, no index): the time WeasyPrint spends on the layout."""
+    import logging
+    import resource
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    started, cpu = time.perf_counter(), time.process_time()
+    rendered = weasyprint.HTML(string=document, base_url=base_url).render(font_config=FontConfiguration())
+    return (time.perf_counter() - started, time.process_time() - cpu, len(rendered.pages),
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def cost_of_features(text, book, base_url: str, rounds: int) -> None:
+    """Print the layout time of ``book`` with each feature off, against the bare document's."""
+    from edition.pdf.book import font_dir
+    documents = {"bare (baseline)": bare_html(text, font_dir(ROOT)), "book as made": book.html}
+    for name, css in FEATURES_OFF.items():
+        documents[f"book without {name}"] = book.html.replace("</head>", f"<style>{css}</style></head>", 1)
+    everything = " ".join(FEATURES_OFF.values())
+    documents["book without all of these"] = book.html.replace("</head>", f"<style>{everything}</style></head>", 1)
+    times = {}
+    print(f"{text.slug}: layout only (no PDF written, no name index), best of {rounds}, each in a fresh process")
+    print(f"{'document':<36} {'wall s':>7} {'cpu s':>6} {'pages':>5} {'cpu/bare':>8}")
+    for name, document in documents.items():
+        best = None
+        for _ in range(rounds):
+            seconds, cpu, pages, _ = in_fresh_process(_layout_only, document, base_url)
+            best = (seconds, cpu, pages) if best is None or cpu < best[1] else best
+        times[name] = best
+        ratio = best[1] / times["bare (baseline)"][1]
+        print(f"{name:<36} {best[0]:7.1f} {best[1]:6.1f} {best[2]:5d} {ratio:8.2f}", flush=True)
+
+
 def in_fresh_process(function, *args):
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
@@ -82,13 +135,22 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1, help="renders of each text and kind (default 1)")
     parser.add_argument("--text", action="append", help="only this text (repeatable)")
+    parser.add_argument("--features", action="store_true",
+                        help="instead: what each feature of the book costs (layout with it switched off; "
+                             "default text khlevniuk)")
     args = parser.parse_args(argv)
 
     from edition.build import load_edition
     from edition.pdf.book import BookWriter, font_dir
+    if args.features and not args.text:
+        args.text = ["khlevniuk"]
     edition = load_edition(ROOT, only=args.text)
     writer = BookWriter(edition)
     base_url = ROOT.as_uri() + "/"
+    if args.features:
+        for text in edition.texts:
+            cost_of_features(text, writer.book(text), base_url, args.rounds)
+        return 0
     totals = {"bare": [0.0, 0.0], "book": [0.0, 0.0]}
     peak = 0
     print(f"{'text':<14} {'bare s':>7} {'cpu':>6} {'pages':>5} {'book s':>7} {'cpu':>6} {'pages':>5} "
