@@ -75,6 +75,7 @@ def on_page_markdown(markdown, page, config, files):
     if not is_edition_page(page):
         return markdown
     setattr(page, _STASH, markdown)
+    page.file.content_string = ""     # read: MkDocs never reads a page's source again; one copy fewer in memory
     # MkDocs calls page.render() next: for this page it only has to hand the
     # stashed HTML on (no Markdown instance is built for an empty text).
     page.render = functools.partial(_render_fragment, page)
@@ -138,6 +139,17 @@ def _index_page(add_entry, index, page) -> None:
         add_entry(page)
     finally:
         page.content = content
+
+
+@event_priority(-200)  # after every other plugin has seen the page
+def on_post_page(output, page, config):
+    """A generated page once written: its HTML is not needed again (the search index has its entries,
+    the link check its ids and links), so it is let go; a long edition never holds every page at the end."""
+    if is_edition_page(page):
+        page.content = None
+        if hasattr(page, _STASH):
+            delattr(page, _STASH)
+    return output
 
 
 @event_priority(-200)  # after Material's search and offline plugins wrote the index

@@ -193,7 +193,8 @@ class GeneratedFiles(BasePlugin):
         return nav
 
     def on_files(self, files, config):
-        for path, content in self.sources.items():
+        sources, self.sources = self.sources, {}      # from here on the Files hold them (and only they)
+        for path, content in sources.items():
             if files.get_file_from_path(path) is not None:
                 raise SiteBuildError(f"{path}: a generated file would replace docs/{path}")
             files.append(File.generated(config, path, content=content))
@@ -226,6 +227,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
                                  **({"nav": nav} if nav else {}),
                                  **({"site_url": site_url} if site_url is not None else {}))
             config.plugins["edition/generated"] = GeneratedFiles(sources, section_indexes(site.nav, pages))
+            del sources                            # the plugin hands them to MkDocs (memory: one copy)
             build(config, serve_url=serve_url)
             failure = None
         except MkDocsException as exc:  # Abort (strict) or a config error
