@@ -37,13 +37,11 @@ class Memo:
     slug: str
     entries: dict = field(default_factory=dict)
     used: dict = field(default_factory=dict)
-    hits: int = 0
 
     def get(self, key: str):
         found = self.entries.get(key)
         if found is not None:
             self.used[key] = found
-            self.hits += 1
         return found
 
     def put(self, key: str, value) -> None:

@@ -345,7 +345,7 @@ class Corrector:
         """``should he borne`` -> ``should be borne``: a word the neighbours say was misread."""
         if not self.config.real_word:
             return text
-        model = self._bigram_model()
+        model = _bigram_model_of(self.lex)
 
         def repl(m: re.Match) -> str:
             word = m.group(1)
@@ -374,11 +374,6 @@ class Corrector:
         if lower not in cache:
             cache[lower] = real_words.viable(model, lower, real_words.readings(lower, self.config.real_word), zipf)
         return cache[lower]
-
-    def _bigram_model(self) -> "real_words.BigramModel":
-        if "bigram_model" not in self.stats:
-            self.stats["bigram_model"] = _bigram_model_of(self.lex)
-        return self.stats["bigram_model"]
 
     # ------------------------------------------------------------ case-split
     def _case_split(self, text: str, log: Log, allow: Allow) -> str:

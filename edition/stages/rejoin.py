@@ -100,13 +100,6 @@ class SentenceEvidence:
             self._pairs = _counted(PAIR_RE, exact)
         return self._pairs[(word, nxt)]
 
-    def _next_words(self, text: str, pattern: str, key: str) -> Counter:
-        """The words that follow one word in ``text`` (``pattern`` captures each), counted on the first
-        question about that word: one pass over the text per distinct word asked about, not per question."""
-        if key not in self._following:
-            self._following[key] = _counted(re.compile(pattern), text)
-        return self._following[key]
-
     def never_final(self, word: str) -> bool:
         final, going_on = self._count()[:2]
         w = word.lower()
@@ -118,7 +111,9 @@ class SentenceEvidence:
         word, nxt = word.lower(), nxt.lower()
         if word == nxt or not (LOWER_RUN_RE.fullmatch(word) and LOWER_RUN_RE.fullmatch(nxt)):
             return len(re.findall(rf"(?<![a-z]){re.escape(word)}\s+{re.escape(nxt)}(?![a-z])", text))
-        return self._next_words(text, rf"(?<![a-z]){re.escape(word)}\s+(?=([a-z]+))", word)[nxt]
+        if word not in self._following:           # the words after ``word``: one pass per word asked about
+            self._following[word] = _counted(re.compile(rf"(?<![a-z]){re.escape(word)}\s+(?=([a-z]+))"), text)
+        return self._following[word][nxt]
 
 
 def _counted(pattern: re.Pattern, text: str) -> Counter:
