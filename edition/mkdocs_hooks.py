@@ -33,6 +33,9 @@ the page (``search_html``: passage numbers and note markers dropped, elements
 marked ``data-search-exclude`` cut out, inline tags removed).  After the build
 ``on_post_build`` has edition/site_assets.py rewrite the index compactly for
 the edition's search worker and remove theme files the site does not load.
+Each page's entries are kept by page (``_PAGE_SEARCH``): a ``serve`` rebuild that
+leaves unchanged pages unwritten (``edition.site.PageReuse``) puts theirs back,
+in page order, so its index is the one a full build makes.
 
 Speed: Material renders the whole navigation into every page.  For a page that
 is not itself in the navigation (the hundreds of person entries) that HTML
@@ -56,7 +59,7 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.toc import get_toc
 
 from edition import search_index
@@ -105,31 +108,48 @@ def on_page_content(html_, page, config, files):
     return fragment
 
 
+# Per page indexed in this build: (its search entries, its (slug, short title) for the search filter or None).
+_PAGE_SEARCH: dict[str, tuple[list, tuple | None]] = {}
 _SEARCH_TEXTS: dict[str, str] = {}      # slug -> short title, for the search filter
+_DOC_FILES: list = []                   # the pages of this build, in MkDocs' order (the index's order)
 
 
 @event_priority(-100)  # after Material's search plugin has created its index
 def on_config(config):
+    _PAGE_SEARCH.clear()
+    _DOC_FILES.clear()
     _SEARCH_TEXTS.clear()
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(search, "search_index", None)
+    index = _search_index(config)
     if index is not None and hasattr(index, "add_entry_from_context"):
-        index.add_entry_from_context = functools.partial(_index_page, index.add_entry_from_context, index)
+        index.add_entry_from_context = functools.partial(_recorded, index.add_entry_from_context, index)
     return config
 
 
-def _index_page(add_entry, index, page) -> None:
-    """Index a page the way its ``edition_search`` front matter asks (see edition/search_index.py)."""
+def _search_index(config):
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    return getattr(search, "search_index", None)
+
+
+def _recorded(add_entry, index, page) -> None:
+    """Index the page (``_index_page``) and keep what it added, by page, for ``on_post_build``."""
+    before = len(index.entries)
+    pair = _index_page(add_entry, index, page)
+    _PAGE_SEARCH[page.file.src_uri] = (index.entries[before:], pair)
+
+
+def _index_page(add_entry, index, page) -> tuple | None:
+    """Index a page the way its ``edition_search`` front matter asks (see edition/search_index.py);
+    a chapter returns its text's ``(slug, short title)`` for the search filter."""
     if not is_edition_page(page):
-        return add_entry(page)
+        add_entry(page)
+        return None
     kind = page.meta.get("edition_search") or "page"
     if kind == "none":
         return None
     if kind == "passages":
         context = page.meta.get("edition_search_context") or page.title
-        _SEARCH_TEXTS.setdefault(page.url.split("/")[1], page.meta.get("edition_search_text") or context)
         index.entries.extend(search_index.passage_entries(page.content, page.url, context))
-        return None
+        return page.url.split("/")[1], page.meta.get("edition_search_text") or context
     if kind == "persons":
         index.entries.extend(search_index.person_entries(page.content, page.url, page.title))
         return None
@@ -139,6 +159,7 @@ def _index_page(add_entry, index, page) -> None:
         add_entry(page)
     finally:
         page.content = content
+    return None
 
 
 @event_priority(-200)  # after every other plugin has seen the page
@@ -152,10 +173,32 @@ def on_post_page(output, page, config):
     return output
 
 
+@event_priority(100)   # before Material's search plugin writes the index
+def _gather_search(config):
+    """The index in page order; a ``serve`` build that left pages as they were
+    (``edition.site.PageReuse``) takes their entries from the build that wrote them."""
+    reuse = getattr(config.plugins.get("edition/generated"), "reuse", None)
+    records = dict(reuse.search) if reuse is not None else {}
+    records.update(_PAGE_SEARCH)
+    order = [f.src_uri for f in _DOC_FILES]
+    index = _search_index(config)
+    if index is not None and reuse is not None:
+        index.entries = [entry for uri in order for entry in records.get(uri, ((), None))[0]]
+    for uri in order:
+        pair = records.get(uri, ((), None))[1]
+        if pair:
+            _SEARCH_TEXTS.setdefault(*pair)
+    if reuse is not None:
+        reuse.search = {uri: records[uri] for uri in order if uri in records}
+
+
 @event_priority(-200)  # after Material's search and offline plugins wrote the index
-def on_post_build(config):
+def _finish_search(config):
     from edition.site_assets import finish_search
     finish_search(config.site_dir, list(_SEARCH_TEXTS.items()))
+
+
+on_post_build = CombinedEvent(_gather_search, _finish_search)
 
 
 _SEARCH_DROP = re.compile(
@@ -182,6 +225,7 @@ def search_html(fragment: str) -> str:
 
 
 def on_env(env, config, files):
+    _DOC_FILES[:] = files.documentation_pages()
     env.globals["edition_nav_cache"] = {}
     env.bytecode_cache = template_cache(os.path.dirname(config.config_file_path))
     return env

@@ -45,7 +45,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import hashlib
 import html
+import json
 import logging
 import os
 import posixpath
@@ -57,6 +59,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -172,13 +175,92 @@ def nav_config(nav: list[NavItem], pages: set[str]) -> list:
     return [_nav_entry(item, pages) for item in nav]
 
 
+class PageReuse:
+    """``serve``: what the last preview build wrote, so that the next one renders only what changed.
+
+    An edit to one text changes a few generated files (its pages, the reports,
+    the data files); the other pages would come out byte for byte as before.
+    When the navigation, the site's options, the set of files and every
+    hand-written input (``mkdocs.yml``, ``docs/``, ``templates/``) are as in the
+    last build, MkDocs runs as a *dirty* build: the files whose content is
+    unchanged are neither read nor written again, and what the rest of the
+    build needs of them is taken from the last build: their search entries and
+    search-filter title (``edition/mkdocs_hooks.py``) and their ids (for the
+    anchor check).  Otherwise, or after a failed build, everything is built.
+
+        edit one Getty emendation  ->  ch01 page, reports, data files rebuilt; 80 other pages kept
+    """
+
+    def __init__(self) -> None:
+        self.signature: str | None = None
+        self.digests: dict[str, str] = {}          # docs path -> sha256 of the generated content
+        self.search: dict[str, tuple] = {}         # docs path -> (search entries, search-filter pair or None)
+        self.pages: dict[str, tuple] = {}          # docs path -> (the ids on that page, its title)
+        self.kept = 0                              # files the last build left as they were
+
+    def plan(self, signature: str, digests: dict[str, str]) -> set[str]:
+        """The generated files that need not be built again (empty: build everything)."""
+        if signature != self.signature:
+            return set()
+        return {path for path, digest in digests.items() if self.digests.get(path) == digest}
+
+    def remember(self, signature: str, digests: dict[str, str], unchanged: set[str]) -> None:
+        self.signature, self.digests, self.kept = signature, digests, len(unchanged)
+
+    def forget(self) -> None:
+        self.__init__()
+
+
+def _digest(content: str | bytes) -> str:
+    return hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
+
+
+def _inputs_signature(root: Path, *parts) -> str:
+    """A hash of ``parts`` and of the name, size and mtime of every hand-written input of the site."""
+    h = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
+    for name in ("mkdocs.yml", "docs", "templates"):
+        top = Path(root) / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                h.update(f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+class _GeneratedFile(File):
+    """A generated file that a reusing build may leave as the last build wrote it."""
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged
+
+
 class GeneratedFiles(BasePlugin):
     """A MkDocs plugin (registered by ``run_mkdocs``) adding the generated files."""
 
-    def __init__(self, sources: dict[str, str | bytes], section_indexes: set[str] = frozenset()):
+    def __init__(self, sources: dict[str, str | bytes], section_indexes: set[str] = frozenset(),
+                 reuse: PageReuse | None = None, unchanged: set[str] = frozenset()):
         super().__init__()
         self.sources = sources
         self.section_indexes = section_indexes
+        self.reuse = reuse                  # serve: the last build's state (``PageReuse``), else None
+        self.unchanged = unchanged          # the generated files this build leaves as they are
+
+    def on_post_page(self, output, page, config):
+        if self.reuse is not None:
+            self.reuse.pages[page.file.src_uri] = (page.present_anchor_ids, page.title)
+        return output
+
+    def on_env(self, env, config, files):
+        """A page this build does not read keeps the ids (for the anchor check) and the title (for its
+        neighbours' links and the navigation) it had in the build that wrote it."""
+        if self.reuse is not None:
+            for file in files.documentation_pages():
+                page = file.page
+                if page is not None and page.markdown is None and file.src_uri in self.reuse.pages:
+                    page.present_anchor_ids, title = self.reuse.pages[file.src_uri]
+                    page.markdown, page._title_from_render = "", title
+        return env
 
     def on_nav(self, nav, config, files):
         """Mark the pages that open a section (``NavItem`` with url and children)."""
@@ -197,7 +279,9 @@ class GeneratedFiles(BasePlugin):
         for path, content in sources.items():
             if files.get_file_from_path(path) is not None:
                 raise SiteBuildError(f"{path}: a generated file would replace docs/{path}")
-            files.append(File.generated(config, path, content=content))
+            file = _GeneratedFile.generated(config, path, content=content)
+            file.unchanged = path in self.unchanged
+            files.append(file)
         return Files(sorted(files, key=_walk_order))
 
 
@@ -208,10 +292,12 @@ def _walk_order(file: File) -> tuple:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
-               strict: bool = True, serve_url: str | None = None, site_url: str | None = None) -> list[str]:
+               strict: bool = True, serve_url: str | None = None, site_url: str | None = None,
+               reuse: PageReuse | None = None) -> list[str]:
     """Run one MkDocs build of ``docs_dir`` + ``site``; raise ``SiteBuildError``
     listing every warning.  Not strict: return the warnings instead (a failed
-    build still raises)."""
+    build still raises).  ``reuse`` (``serve``): rebuild in ``site_dir`` only
+    what changed since the last build that used it (``PageReuse``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -222,21 +308,37 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
     with _captured_mkdocs_log() as records:
         try:
             nav = nav_config(site.nav, pages)
+            unchanged: set[str] = set()
+            if reuse is not None:
+                digests = {path: _digest(content) for path, content in sources.items()}
+                signature = _inputs_signature(Path(config_file).parent, nav, sorted(sources), str(site_dir),
+                                              serve_url, site_url, strict)
+                unchanged = reuse.plan(signature, digests)
             config = load_config(config_file=str(config_file), docs_dir=str(docs_dir),
                                  site_dir=str(site_dir), strict=strict,
                                  **({"nav": nav} if nav else {}),
                                  **({"site_url": site_url} if site_url is not None else {}))
-            config.plugins["edition/generated"] = GeneratedFiles(sources, section_indexes(site.nav, pages))
+            config.plugins["edition/generated"] = GeneratedFiles(sources, section_indexes(site.nav, pages),
+                                                                 reuse, unchanged)
             del sources                            # the plugin hands them to MkDocs (memory: one copy)
-            build(config, serve_url=serve_url)
+            build(config, serve_url=serve_url, dirty=bool(unchanged))
             failure = None
         except MkDocsException as exc:  # Abort (strict) or a config error
             failure = str(exc)
+    records = [r for r in records if not r.getMessage().startswith(_DIRTY_WARNING)]
+    if reuse is not None:
+        if failure:
+            reuse.forget()
+        else:
+            reuse.remember(signature, digests, unchanged)
     problems = _summarise([f"{r.levelname.lower()}: {r.getMessage()}" for r in records])
     if failure or (strict and problems):
         raise SiteBuildError(problems + ([f"mkdocs: {failure}"] if failure else []),
                              hint="the site was not built; the previous site/ is unchanged")
     return problems
+
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"   # MkDocs' words for what PageReuse does on purpose
 
 
 def _summarise(problems: list[str], limit: int = 200) -> list[str]:
@@ -440,11 +542,19 @@ def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
     say = functools.partial(print, file=sys.stderr, flush=True)
     url = _serve_url(host, port, "/")
 
+    reuse = PageReuse()
+
     def builder() -> None:
         try:
-            for problem in run_mkdocs(config_file, root / "docs", site_dir, regenerate(),
-                                      strict=False, serve_url=url):
+            started = time.perf_counter()
+            site = regenerate()
+            made = time.perf_counter()
+            for problem in run_mkdocs(config_file, root / "docs", site_dir, site,
+                                      strict=False, serve_url=url, reuse=reuse):
                 say(problem)
+            say(f"built in {time.perf_counter() - started:.1f}s (edition {made - started:.1f}s, "
+                f"MkDocs {time.perf_counter() - made:.1f}s; {reuse.kept} of {len(reuse.digests)} "
+                "generated files unchanged, not rewritten)")
         except BuildError as exc:  # keep serving the last good build
             say("build failed (still serving the last good build):\n  " + "\n  ".join(exc.messages))
 

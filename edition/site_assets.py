@@ -125,7 +125,8 @@ _SOURCE_MAP_LINE = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMap
 
 def _without_source_map(script: str) -> str:
     """Drop the closing ``//# sourceMappingURL=`` (or CSS ``/*# … */``) line: the map is not shipped."""
-    return _SOURCE_MAP_LINE.sub("", script) + "\n"
+    stripped, found = _SOURCE_MAP_LINE.subn("", script)
+    return stripped + "\n" if found else script      # dropped already (a serve rebuild that kept the file)
 
 
 def write_zip(site_dir: Path, path: Path) -> Path:

@@ -272,3 +272,49 @@ def test_another_texts_clean_witness_changed_reruns_every_text(project, clean_bu
     edition = build(project, project / "site")                     # back as it was: from the cache
     assert edition.options["texts_run"] == []
     assert digests(project / "site") == clean_build
+
+
+def test_serve_rebuilds_only_the_changed_pages_and_equals_a_full_build(project, tmp_path):
+    """``serve`` after an edit: MkDocs renders only the files whose content changed (``PageReuse``),
+    the others stay as written (same mtime), and the preview equals a full build of the same site;
+    an edited template makes everything be built again."""
+    from edition.build import regenerate
+    from edition.site import PageReuse, run_mkdocs
+    url = "http://127.0.0.1:8000/"
+    preview, reference = tmp_path / "preview", tmp_path / "reference"
+    reuse = PageReuse()
+    manifest = project / "texts" / "medvedev" / "edition.yml"
+    before_text = manifest.read_text(encoding="utf-8")
+
+    def preview_build() -> dict[str, tuple[int, str]]:
+        assert run_mkdocs(project / "mkdocs.yml", project / "docs", preview, regenerate(project),
+                          strict=False, serve_url=url, reuse=reuse) == []
+        return snapshot(preview)
+
+    first = preview_build()
+    assert reuse.kept == 0
+    manifest.write_text(before_text.replace(
+        "emendations:\n", "emendations:\n"
+        f'  - {{line: {EDIT_LINE}, original: "Gubkom which", replacement: "Gubkom, which", why: "test"}}\n', 1),
+        encoding="utf-8")
+    try:
+        second = preview_build()
+        site = regenerate(project)
+    finally:
+        manifest.write_text(before_text, encoding="utf-8")
+    assert 0 < reuse.kept < len(reuse.digests)
+    run_mkdocs(project / "mkdocs.yml", project / "docs", reference, site, strict=False, serve_url=url)
+    assert {path: digest for path, (_, digest) in second.items()} == digests(reference)
+    rewritten = {path for path in second if second[path][0] != first[path][0]}
+    assert any(p.startswith("texts/medvedev/") and "Gubkom, which" in (preview / p).read_text(encoding="utf-8")
+               for p in rewritten if p.endswith(".html"))
+    assert not any(p.startswith(("texts/furr/", "texts/furr-abridged/")) for p in rewritten), rewritten
+    assert "search/search_index.json" in second           # whole: equal to the reference's (above)
+
+    template = project / "templates" / "theme" / "main.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    try:
+        preview_build()
+    finally:
+        template.write_text(template.read_text(encoding="utf-8")[:-1], encoding="utf-8")
+    assert reuse.kept == 0
