@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
+    from edition.processes import collect_less_often
+    collect_less_often()
     try:
         code = args.func(args)
         _ignore_signals()              # the work is done: a late signal changes nothing

@@ -187,3 +187,37 @@ def test_search_index_has_the_words_not_the_apparatus(project):
     assert "Literal &lt;script&gt;" in ch01 and "# hash at line start" in ch01
     assert "1Literal" not in ch01 and "2#" not in ch01          # passage numbers left out
     assert any(location == "texts/t/ch01.html#s1" for location, _title, _text in docs)
+
+
+def test_serve_collects_garbage_between_rebuilds_not_during_one():
+    """``serve``'s builder runs with the cyclic collector off; once idle, the cycles it left are freed."""
+    import gc
+    import time
+    import weakref
+    from edition.site import IdleCollector
+
+    class Node:
+        pass
+
+    collector = IdleCollector()
+    collector.IDLE = 0.05
+    seen: dict = {}
+
+    @collector.between
+    def rebuild() -> None:
+        seen["enabled during the rebuild"] = gc.isenabled()
+        cycle = Node()
+        cycle.self = cycle                      # freed by the cyclic collector only
+        seen["cycle"] = weakref.ref(cycle)
+
+    was_enabled = gc.isenabled()
+    try:
+        rebuild()
+        assert seen["enabled during the rebuild"] is False
+        deadline = time.time() + 5
+        while (seen["cycle"]() is not None or not gc.isenabled()) and time.time() < deadline:
+            time.sleep(0.02)
+        assert seen["cycle"]() is None          # collected once idle
+        assert gc.isenabled()
+    finally:
+        gc.enable() if was_enabled else gc.disable()
