@@ -115,14 +115,18 @@ def read_proofreading(path: Path, rel: str, errors: list[str]) -> list[tuple[dic
 
 def _replace(text) -> list[str]:
     errors = []
+    whole = None                        # the lines joined, made again only after a rule changed one
     for rule in text.manifest["replacements"]:
         pattern = re.compile(rule["pattern"])
         changed = 0
-        for line in _lines_that_may_match(text.lines, rule["pattern"]):
+        if whole is None:
+            whole = "\n".join(line.text for line in text.lines)
+        for line in _lines_that_may_match(text.lines, whole, rule["pattern"]):
             new, n = pattern.subn(rule["replacement"], line.text)
             if n:
                 line.text = new
                 changed += n
+                whole = None
         text.report.count(f"replacement:{rule['why']}", changed)   # the whole label (report page)
         if changed < rule["min"]:
             errors.append(f"{text.manifest_path}:{rule.line}: replacement rule {rule['pattern']!r} changed "
@@ -130,14 +134,14 @@ def _replace(text) -> list[str]:
     return errors
 
 
-def _lines_that_may_match(lines: list[Line], pattern: str) -> list[Line]:
-    """The lines a rule may change, found with one search over the whole text.
+def _lines_that_may_match(lines: list[Line], whole: str, pattern: str) -> list[Line]:
+    """The lines a rule may change, found with one search over the whole text (``whole``: the
+    lines joined by line breaks).
 
     The search uses the ``regex`` module (same syntax; dozens of times faster than
     ``re`` on patterns that start with ``\\b``); the rule itself is then applied
     with ``re``, line by line, so it never reaches across a line break.
     """
-    whole = "\n".join(line.text for line in lines)
     hits: list[int] = []
     index, at = 0, 0
     for m in regex.finditer(pattern, whole):          # in order: count the line breaks since the last hit

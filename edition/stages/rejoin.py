@@ -27,6 +27,7 @@ three words ("had frequently signed" + "Politburo decisions.").
 """
 from __future__ import annotations
 
+import operator
 import re
 
 from collections import Counter
@@ -119,9 +120,10 @@ class SentenceEvidence:
 def _counted(pattern: re.Pattern, text: str) -> Counter:
     """How often each match of ``pattern`` (its group, or its groups) occurs in ``text``, counted as
     found: a long text never holds the list of all its matches at once."""
-    if pattern.groups == 1:
-        return Counter(m.group(1) for m in pattern.finditer(text))
-    return Counter(m.groups() for m in pattern.finditer(text))
+    return Counter(map(_FIRST_GROUP if pattern.groups == 1 else re.Match.groups, pattern.finditer(text)))
+
+
+_FIRST_GROUP = operator.methodcaller("group", 1)
 
 
 WORD_RUN_RE = re.compile(r"[\w-]+")
