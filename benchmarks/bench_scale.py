@@ -152,6 +152,8 @@ def run_one(root: Path) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     from edition.model import Edition
     from edition.pipeline import STAGES, run_pipeline
+    from edition.processes import collect_less_often
+    collect_less_often()                   # as build_edition.py does
     from edition.render import build_site_model
     from edition.site import build_site
 

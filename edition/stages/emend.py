@@ -115,18 +115,19 @@ def read_proofreading(path: Path, rel: str, errors: list[str]) -> list[tuple[dic
 
 def _replace(text) -> list[str]:
     errors = []
-    whole = None                        # the lines joined, made again only after a rule changed one
+    whole = "\n".join(line.text for line in text.lines)     # kept up to date rule by rule
     for rule in text.manifest["replacements"]:
         pattern = re.compile(rule["pattern"])
         changed = 0
-        if whole is None:
-            whole = "\n".join(line.text for line in text.lines)
-        for line in _lines_that_may_match(text.lines, whole, rule["pattern"]):
+        edits: list[tuple[int, int, str]] = []
+        for index, start in _lines_that_may_match(whole, rule["pattern"]):
+            line = text.lines[index]
             new, n = pattern.subn(rule["replacement"], line.text)
             if n:
+                edits.append((start, len(line.text), new))
                 line.text = new
                 changed += n
-                whole = None
+        whole = _with_edits(whole, edits)
         text.report.count(f"replacement:{rule['why']}", changed)   # the whole label (report page)
         if changed < rule["min"]:
             errors.append(f"{text.manifest_path}:{rule.line}: replacement rule {rule['pattern']!r} changed "
@@ -134,22 +135,36 @@ def _replace(text) -> list[str]:
     return errors
 
 
-def _lines_that_may_match(lines: list[Line], whole: str, pattern: str) -> list[Line]:
-    """The lines a rule may change, found with one search over the whole text (``whole``: the
-    lines joined by line breaks).
+def _lines_that_may_match(whole: str, pattern: str) -> list[tuple[int, int]]:
+    """``(index, offset)`` of each line a rule may change, found with one search over the whole
+    text (``whole``: the lines joined by line breaks; ``offset``: where the line starts in it).
 
     The search uses the ``regex`` module (same syntax; dozens of times faster than
     ``re`` on patterns that start with ``\\b``); the rule itself is then applied
     with ``re``, line by line, so it never reaches across a line break.
+
+        _lines_that_may_match("a 193 5\\nb\\nin 193 6", r"\\b(19[0-9]) ([0-9])\\b")  ->  [(0, 0), (2, 10)]
     """
-    hits: list[int] = []
+    hits: list[tuple[int, int]] = []
     index, at = 0, 0
     for m in regex.finditer(pattern, whole):          # in order: count the line breaks since the last hit
         index += whole.count("\n", at, m.start())
         at = m.start()
-        if not hits or hits[-1] != index:
-            hits.append(index)
-    return [lines[i] for i in hits]
+        if not hits or hits[-1][0] != index:
+            hits.append((index, whole.rfind("\n", 0, at) + 1))
+    return hits
+
+
+def _with_edits(whole: str, edits: list[tuple[int, int, str]]) -> str:
+    """``whole`` with each ``(offset, length, new)`` span replaced, in one pass (the spans in order)."""
+    if not edits:
+        return whole
+    pieces, position = [], 0
+    for offset, length, new in edits:
+        pieces += (whole[position:offset], new)
+        position = offset + length
+    pieces.append(whole[position:])
+    return "".join(pieces)
 
 
 def _restore(text) -> list[str]:
