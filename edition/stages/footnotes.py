@@ -15,6 +15,8 @@ break cut become neighbours for the ``rejoin`` stage; their text is kept in
 """
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
 
 from ..clean.footnote_blocks import extract
 from ..model import Edition, RawNote, Text
@@ -29,9 +31,10 @@ def run(edition: Edition) -> None:
             continue
         errors.extend(_check_units(text))
         given: set[int] = set()
+        rules = _Rules.of(text)
         for unit in text.units:
             if unit.slug in notes["footnote_units"] and not unit.drop:
-                given |= _cut(text, unit)
+                given |= _cut(text, unit, rules)
         errors.extend(f"{text.manifest_path}:{e.line}: note continuation at line {e['line']} matches nothing: no "
                       "body line of a footnoted page there follows a footnote; correct or remove the entry"
                       for e in notes["note_continuations"] if e["line"] not in given)
@@ -39,17 +42,38 @@ def run(edition: Edition) -> None:
         raise BuildError(errors)
 
 
-def _page_breaks(text: Text, unit) -> frozenset[int]:
+@dataclass(frozen=True)
+class _Rules:
+    """What every unit's cut reads from the whole text, made once per text (a long text has many units)."""
+
+    removed: list[int]                 # the lines the furniture stage removed, sorted
+    exclude: frozenset[int]            # the lines of ``notes.not_footnotes``
+    continuations: frozenset[int]      # the lines of ``notes.note_continuations``
+    entries_of: dict[int, list[int]]   # a continuation line -> the first lines of the entries naming it
+
+    @classmethod
+    def of(cls, text: Text) -> "_Rules":
+        notes = text.manifest["notes"]
+        entries_of: dict[int, list[int]] = {}
+        for e in notes["note_continuations"]:
+            for n in range(e["line"], (e["last"] or e["line"]) + 1):
+                entries_of.setdefault(n, []).append(e["line"])
+        return cls(removed=sorted(d.loc.line for d in text.report.dropped if d.rule.startswith("furniture:")),
+                   exclude=frozenset(n for e in notes["not_footnotes"]
+                                     for n in range(e["line"], (e["last"] or e["line"]) + 1)),
+                   continuations=frozenset(entries_of), entries_of=entries_of)
+
+
+def _page_breaks(unit, removed: list[int]) -> frozenset[int]:
     """Lines that begin a page: the first text line after a removed running head,
-    page number or ``Document N continued`` head."""
-    removed = sorted(d.loc.line for d in text.report.dropped if d.rule.startswith("furniture:"))
+    page number or ``Document N continued`` head (``removed``: those lines, sorted)."""
     breaks, r = set(), 0
     for line in unit.lines:
         if not line.text.strip():
             continue
-        while r < len(removed) and removed[r] < line.no:
+        if r < len(removed) and removed[r] < line.no:
             breaks.add(line.no)
-            r += 1
+            r = bisect.bisect_left(removed, line.no, r)
     return frozenset(breaks)
 
 
@@ -61,13 +85,9 @@ def _check_units(text: Text) -> list[str]:
             for slug in notes["footnote_units"] if slug not in known]
 
 
-def _cut(text: Text, unit) -> set[int]:
+def _cut(text: Text, unit, rules: _Rules) -> set[int]:
     """Cut the unit's footnotes out; return the first lines of the continuation entries it used."""
-    exclude = frozenset(n for e in text.manifest["notes"]["not_footnotes"]
-                        for n in range(e["line"], (e["last"] or e["line"]) + 1))
-    entries = text.manifest["notes"]["note_continuations"]
-    continuations = frozenset(n for e in entries for n in range(e["line"], (e["last"] or e["line"]) + 1))
-    cut = extract(unit.lines, exclude, _page_breaks(text, unit), continuations=continuations)
+    cut = extract(unit.lines, rules.exclude, _page_breaks(unit, rules.removed), continuations=rules.continuations)
     unit.lines = cut.body
     for note in cut.notes:
         raw = RawNote(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
@@ -76,4 +96,4 @@ def _cut(text: Text, unit) -> set[int]:
         text.report.drop("footnote-cut", raw.loc, f"{unit.slug} note {note.number} "
                          f"(printed {note.label!r}): {note.text[:80]}")
     text.report.count(f"footnotes:{unit.slug}", len(cut.notes))
-    return {e["line"] for e in entries if any(e["line"] <= n <= (e["last"] or e["line"]) for n in cut.continued)}
+    return {first for n in cut.continued for first in rules.entries_of.get(n, ())}
