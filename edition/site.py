@@ -187,10 +187,11 @@ class PageReuse:
     last build, MkDocs runs as a *dirty* build: the files whose content is
     unchanged are neither read nor written again, and what the rest of the
     build needs of them is taken from the last build: their search entries and
-    search-filter title (``edition/mkdocs_hooks.py``) and their ids (for the
-    anchor check).  Otherwise, or after a failed build, everything is built.
+    search-filter title (``edition/mkdocs_hooks.py``), their ids (for the
+    anchor check) and their titles (for their neighbours' links).  Otherwise,
+    or after a build that failed or was cut short, everything is built.
 
-        edit one Getty emendation  ->  ch01 page, reports, data files rebuilt; 80 other pages kept
+        edit one Getty emendation  ->  3 generated files rebuilt (its page among them), 164 kept
     """
 
     def __init__(self) -> None:
@@ -210,7 +211,8 @@ class PageReuse:
         self.signature, self.digests, self.kept = signature, digests, len(unchanged)
 
     def forget(self) -> None:
-        self.__init__()
+        """The next build builds everything (the one now running may fail half way)."""
+        self.signature, self.digests, self.kept = None, {}, 0
 
 
 def _digest(content: str | bytes) -> str:
@@ -323,16 +325,15 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: Site,
             config.plugins["edition/generated"] = GeneratedFiles(sources, section_indexes(site.nav, pages),
                                                                  reuse, unchanged)
             del sources                            # the plugin hands them to MkDocs (memory: one copy)
+            if reuse is not None:
+                reuse.forget()                     # until this build is through: site_dir is being rewritten
             build(config, serve_url=serve_url, dirty=bool(unchanged))
             failure = None
         except MkDocsException as exc:  # Abort (strict) or a config error
             failure = str(exc)
     records = [r for r in records if not r.getMessage().startswith(_DIRTY_WARNING)]
-    if reuse is not None:
-        if failure:
-            reuse.forget()
-        else:
-            reuse.remember(signature, digests, unchanged)
+    if reuse is not None and not failure:
+        reuse.remember(signature, digests, unchanged)
     problems = _summarise([f"{r.levelname.lower()}: {r.getMessage()}" for r in records])
     if failure or (strict and problems):
         raise SiteBuildError(problems + ([f"mkdocs: {failure}"] if failure else []),
