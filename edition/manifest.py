@@ -288,7 +288,8 @@ MANIFEST = Map({
     "paragraph_breaks": List(PARAGRAPH_CUT, "Witness lines that begin a new paragraph although no blank line "
                              "precedes them (items, heads or paragraphs the OCR ran together)"),
     "paragraph_joins": List(PARAGRAPH_CUT, "Witness lines that begin a paragraph continuing the one before it "
-                            "(cut by a former page break where the rejoin rules find no evidence)"),
+                            "(cut by a former page break where the rejoin rules find no evidence); the one before "
+                            "may also be a document's opening lines (its addressees)"),
     "structure": STRUCTURE,
     "notes": NOTES,
     "ocr": OCR,

@@ -124,6 +124,19 @@ def test_paragraphs_cut_by_a_footnote_block_are_joined(getty):
     assert "Tivel's story is contained" not in tivel
 
 
+def test_a_documents_addressees_cut_by_a_page_break_are_whole(getty):
+    """The editor's joins (manifest paragraph_joins) also reach a document's opening lines: the
+    addressees of Documents 20 and 73 end where the print ends them, and the text after them stands
+    apart (a break the editor marked under 'procuracy')."""
+    openers = {b.loc.line: plain(b.text) for _, b in blocks(getty, ("opener",))}
+    assert openers[5333].endswith("the courts, and the procuracy")
+    assert openers[11609].endswith("to the Central Committees of national Communist Parties, city committees, "
+                                   "and district committees of the VKP(b).")
+    paras = {b.loc.line: plain(b.text) for _, b in blocks(getty, ("para",))}
+    assert paras[5339].startswith("The desperate resistance of the kulaks")
+    assert not any(t.startswith(("procuracy", "national Communist Parties")) for t in paras.values())
+
+
 # ---------------------------------------------------------------- notes
 def test_footnotes_per_unit_match_golden(getty):
     lines = [f"{slug:18} {c['notes']:3} notes, {c['linked']:3} linked, {c['unanchored']:2} unanchored, "

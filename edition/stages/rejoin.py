@@ -156,7 +156,7 @@ def run(edition: Edition) -> None:
                     text.report.count("page-break-rejoined-list")
                     continue
                 why = join_reason(out[-1], block, evidence) if out else ""
-                if out and block.loc.line in joins and out[-1].kind in JOINABLE and block.kind in JOINABLE:
+                if out and block.loc.line in joins and out[-1].kind in EDITOR_JOINABLE_ONTO and block.kind in JOINABLE:
                     why = why or "editor"
                     used.add(block.loc.line)
                 if why and block.loc.line in breaks:          # the editor says a new paragraph begins here
@@ -181,7 +181,8 @@ def run(edition: Edition) -> None:
                     text.report.count("interrupted-speech-dash")
         edition.errors.extend(
             f"{text.manifest_path}:{rule.line}: paragraph join at line {no} matches nothing: no paragraph or "
-            "speaker turn begins there after another one of the same page; correct or remove the entry"
+            "speaker turn begins there after another one (or after a document's opening lines) of the same page; "
+            "correct or remove the entry"
             for no, rule in joins.items() if no not in used)
         edition.errors.extend(
             f"{text.manifest_path}:{rule.line}: paragraph break at line {no} matches nothing: line {no} is not "
@@ -190,6 +191,7 @@ def run(edition: Edition) -> None:
 
 
 JOINABLE = ("para", "turn")
+EDITOR_JOINABLE_ONTO = JOINABLE + ("opener",)   # an editor may also join the end of a document's addressee lines
 INTERRUPTION_RE = re.compile(r"(?<=[A-Za-z0-9,.!?…)\]\"'’”])-$")
 
 
