@@ -56,12 +56,16 @@ class _Rules:
         notes = text.manifest["notes"]
         entries_of: dict[int, list[int]] = {}
         for e in notes["note_continuations"]:
-            for n in range(e["line"], (e["last"] or e["line"]) + 1):
+            for n in _lines_of(e):
                 entries_of.setdefault(n, []).append(e["line"])
         return cls(removed=sorted(d.loc.line for d in text.report.dropped if d.rule.startswith("furniture:")),
-                   exclude=frozenset(n for e in notes["not_footnotes"]
-                                     for n in range(e["line"], (e["last"] or e["line"]) + 1)),
+                   exclude=frozenset(n for e in notes["not_footnotes"] for n in _lines_of(e)),
                    continuations=frozenset(entries_of), entries_of=entries_of)
+
+
+def _lines_of(entry) -> range:
+    """The witness lines of a manifest entry ``{line, last}`` (``last`` empty: the one line)."""
+    return range(entry["line"], (entry["last"] or entry["line"]) + 1)
 
 
 def _page_breaks(unit, removed: list[int]) -> frozenset[int]:
