@@ -18,6 +18,7 @@ All functions here are pure: strings in, values out.  The stage
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -285,6 +286,7 @@ class Register:
     by_id: dict = field(default_factory=dict)
     keys: frozenset = frozenset()                            # every folded family name, variant and alias
     pattern: re.Pattern | None = None
+    digest: str = ""                                         # SHA-256 of the register file ("" if not from one)
 
     @classmethod
     def from_text(cls, text: str, path: str = REGISTER_PATH) -> "Register":
@@ -293,7 +295,9 @@ class Register:
             errors = cross_check(data, path)
         if errors:
             raise RegisterError([str(e) for e in errors])
-        return cls.from_data(data, path)
+        reg = cls.from_data(data, path)
+        reg.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return reg
 
     @classmethod
     def from_data(cls, data, path: str = REGISTER_PATH) -> "Register":

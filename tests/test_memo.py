@@ -84,3 +84,62 @@ def test_without_a_build_cache_nothing_is_kept():
     memo.put("a", 1)
     close_memo(edition, memo)
     assert open_memo(edition, "correct", "x").entries == {}
+
+
+# ---------------------------------------------------------------- per-unit memos (footnotes, notes, persons)
+UNIT_SLUG = "getty"                 # the page-footnoted text: all three stages keep per-unit memos there
+UNIT_EDIT = ("Bolsheviks", "Bolshevics")      # a word changed on one line of one unit
+
+
+def per_unit(options: dict, edit: bool = False) -> Edition:
+    """Getty up to ``units``, one witness line of ch. 3 edited (``edit``), then up to ``persons``."""
+    edition = Edition(root=str(REPO), options={"only": [UNIT_SLUG], **options})
+    run_pipeline(edition, until="units")
+    if edit:
+        unit = next(u for u in edition.texts[0].units if u.slug == "ch03")
+        line = next(ln for ln in unit.lines if UNIT_EDIT[0] in ln.text)
+        line.text = line.text.replace(*UNIT_EDIT, 1)
+    run_pipeline(edition, start="footnotes", until="persons", defer_errors=True)
+    return edition
+
+
+def tree(edition: Edition) -> tuple:
+    """What the stages made: the tree, every note, the report, the mentions and the errors."""
+    from tree_dump import dump
+    text = edition.texts[0]
+    report = (text.report.counts, [(d.rule, d.loc, d.text) for d in text.report.dropped],
+              [str(d) for d in text.report.diagnostics], text.report.notes)
+    mentions = [(m.person, m.unit_slug, m.block.loc, m.surface, m.snippet, m.loc, m.in_note) for m in edition.mentions]
+    orphans = [(u.slug, u.orphan_markers) for u in text.units]
+    raw = [(r.label, r.number, r.unit, r.loc, r.text) for r in text.raw_notes]
+    return dump(edition), report, mentions, orphans, raw, sorted(edition.persons.used_overrides), edition.errors
+
+
+def test_footnotes_notes_and_persons_redo_only_the_unit_that_changed(tmp_path, monkeypatch):
+    from edition.notes import page_footnotes
+    from edition.stages import footnotes, persons
+    place = {"memo": memo_place(str(tmp_path), "code-1")}
+    plain = per_unit({})
+    assert tree(per_unit(place)) == tree(plain)               # a memo being filled changes nothing
+    calls: dict[str, list] = {"footnotes": [], "notes": [], "persons": []}
+
+    def counted(name, module, function, unit_of):
+        real = getattr(module, function)
+
+        def wrapper(*args, **kwargs):
+            calls[name].append(unit_of(*args))
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, function, wrapper)
+    counted("footnotes", footnotes, "extract", lambda lines, *rest: lines[0].no)
+    counted("notes", page_footnotes, "_linked", lambda text, unit, *rest: unit.slug)
+    counted("persons", persons, "_link_unit", 
+            lambda text, reg, lines, citation, passages: passages[0][0].loc.line if passages else None)
+    assert tree(per_unit(place)) == tree(plain)
+    assert calls == {"footnotes": [], "notes": [], "persons": []}    # nothing changed: nothing redone
+
+    edited = tree(per_unit(place, edit=True))
+    ch03 = next(u for u in plain.texts[0].units if u.slug == "ch03")
+    assert [calls["notes"], len(calls["footnotes"]), len(calls["persons"])] == [["ch03"], 1, 1]
+    assert ch03.blocks[0].loc.line <= calls["persons"][0] <= ch03.blocks[-1].line_end
+    assert edited == tree(per_unit({}, edit=True))            # what a run without memo makes
+    assert edited != tree(plain) and "Bolshevics" in edited[0]

@@ -31,10 +31,13 @@ marker stay, unanchored, at the end of the unit.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
 from ..clean.ocr_digits import readings
+from ..memo import Memo, close_memo, open_memo
 from ..model import Block, Edition, Line, Text, Unit, token
 from . import core
 
@@ -312,6 +315,15 @@ class LineMap:
         self.lines = [ln for ln in lines if ln.text.strip() and ln.no not in cut]
         self.nos = [ln.no for ln in self.lines]
 
+    def within(self, first: int, last: int) -> list[tuple[int, str]]:
+        """The lines from ``first`` to ``last`` that ``line_of`` counts: ``[(no, text), ...]``."""
+        i = _bisect(self.nos, first)
+        out = []
+        while i < len(self.lines) and self.lines[i].no <= last:
+            out.append((self.lines[i].no, self.lines[i].text))
+            i += 1
+        return out
+
     def line_of(self, block: Block, offset: int) -> int:
         first, last = block.loc.line, max(block.line_end, block.loc.line)
         lo = _bisect(self.nos, first)
@@ -430,37 +442,68 @@ def link(text: Text, edition: Edition) -> None:
     by_unit: dict[str, list] = {}
     for raw in text.raw_notes:
         by_unit.setdefault(raw.unit, []).append(raw)
+    memo = open_memo(edition, "notes", text.slug)
     for unit in units:
         raws = sorted(by_unit.get(unit.slug, []), key=lambda r: r.number)
         unit.notes = [core.make_note(str(r.number), [core.note_block(r.text, r.loc, r.line_end)], r.loc,
                                      key=f"n{r.number}") for r in raws]
         core.check_unique_keys(text, unit)
-        _link_unit(text, unit, raws, linemap)
+        _link_unit(text, unit, raws, linemap, memo)
+    close_memo(edition, memo)
     attached = {raw.loc for raw in text.raw_notes if raw.unit in {u.slug for u in units}}
     text.report.dropped = [d for d in text.report.dropped if not (d.rule == "footnote-cut" and d.loc in attached)]
     text.report.count("footnotes-attached", len(attached))
     core.finish(text, units)
 
 
-def _link_unit(text: Text, unit: Unit, raws: list, linemap: LineMap) -> None:
+def _link_unit(text: Text, unit: Unit, raws: list, linemap: LineMap, memo: Memo) -> None:
+    """Link one unit's markers to its notes, or apply what a memo kept for the same blocks, notes and lines."""
+    notes = [(r.number, r.loc.line, gives_source(r.text)) for r in raws]
+    key = _unit_key(unit, notes, linemap)
+    found = memo.get(key)
+    if found is None:
+        found = _linked(text, unit, notes, linemap)
+        memo.put(key, found)
+    texts, orphaned, linked = found
+    for pos, value in texts:
+        unit.blocks[pos].text = value
+    for number, line in orphaned:
+        unit.orphan_markers.append((number, text.loc(line)))
+    text.report.count("note-markers-linked", linked)
+
+
+def _unit_key(unit: Unit, notes: list, linemap: LineMap) -> str:
+    """Everything linking a unit's markers reads: each block (kind, text, witness lines) and the notes."""
+    described: list = [notes]
+    for block in unit.blocks:
+        first, last = block.loc.line, max(block.line_end, block.loc.line)
+        described.append([block.kind, block.text, block.rows is None, first, last, linemap.within(first, last)])
+    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _linked(text: Text, unit: Unit, notes: list, linemap: LineMap) -> tuple[list, list, int]:
+    """Link the markers in ``unit.blocks``; return (block position, new text) for each block changed,
+    the orphaned markers as (number, line) and the number of markers linked."""
     cands = find_candidates(unit.blocks)
     for c in cands:
         c.line = linemap.line_of(c.block, c.start)
-    notes = [(r.number, r.loc.line, gives_source(r.text)) for r in raws]
     pairs = align(cands, notes)
     chosen = {ci: notes[ni][0] for ci, ni in pairs}
     lost = orphans(cands, chosen, {n[0] for n in notes}, max((n[0] for n in notes), default=0))
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for ci, number in chosen.items():
         edits.setdefault(id(cands[ci].block), []).append(_edit(cands[ci], number, token("note", f"n{number}")))
+    orphaned = []
     for ci, number in lost:
         edits.setdefault(id(cands[ci].block), []).append(_edit(cands[ci], number, token("orphan", str(number))))
-        unit.orphan_markers.append((str(number), text.loc(cands[ci].line)))
-    for block in unit.blocks:
+        orphaned.append((str(number), cands[ci].line))
+    texts = []
+    for pos, block in enumerate(unit.blocks):
         spans = edits.get(id(block))
         if spans:
             core.replace_in_slot(core.Slot(block), spans)
-    text.report.count("note-markers-linked", len(chosen))
+            texts.append((pos, block.text))
+    return texts, orphaned, len(chosen)
 
 
 def _edit(c: Candidate, number: int, tok: str) -> tuple[int, int, str]:

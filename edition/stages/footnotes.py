@@ -16,10 +16,13 @@ break cut become neighbours for the ``rejoin`` stage; their text is kept in
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 from dataclasses import dataclass
 
-from ..clean.footnote_blocks import extract
-from ..model import Edition, RawNote, Text
+from ..clean.footnote_blocks import Cut, CutNote, extract
+from ..memo import Memo, close_memo, open_memo
+from ..model import Edition, Line, RawNote, Text
 from ..pipeline import BuildError
 
 
@@ -32,9 +35,11 @@ def run(edition: Edition) -> None:
         errors.extend(_check_units(text))
         given: set[int] = set()
         rules = _Rules.of(text)
+        memo = open_memo(edition, "footnotes", text.slug)
         for unit in text.units:
             if unit.slug in notes["footnote_units"] and not unit.drop:
-                given |= _cut(text, unit, rules)
+                given |= _cut(text, unit, rules, memo)
+        close_memo(edition, memo)
         errors.extend(f"{text.manifest_path}:{e.line}: note continuation at line {e['line']} matches nothing: no "
                       "body line of a footnoted page there follows a footnote; correct or remove the entry"
                       for e in notes["note_continuations"] if e["line"] not in given)
@@ -68,11 +73,11 @@ def _lines_of(entry) -> range:
     return range(entry["line"], (entry["last"] or entry["line"]) + 1)
 
 
-def _page_breaks(unit, removed: list[int]) -> frozenset[int]:
+def _page_breaks_of(lines: list[Line], removed: list[int]) -> frozenset[int]:
     """Lines that begin a page: the first text line after a removed running head,
     page number or ``Document N continued`` head (``removed``: those lines, sorted)."""
     breaks, r = set(), 0
-    for line in unit.lines:
+    for line in lines:
         if not line.text.strip():
             continue
         if r < len(removed) and removed[r] < line.no:
@@ -89,9 +94,9 @@ def _check_units(text: Text) -> list[str]:
             for slug in notes["footnote_units"] if slug not in known]
 
 
-def _cut(text: Text, unit, rules: _Rules) -> set[int]:
+def _cut(text: Text, unit, rules: _Rules, memo: Memo) -> set[int]:
     """Cut the unit's footnotes out; return the first lines of the continuation entries it used."""
-    cut = extract(unit.lines, rules.exclude, _page_breaks(unit, rules.removed), continuations=rules.continuations)
+    cut = _memoised_extract(unit.lines, rules, memo)
     unit.lines = cut.body
     for note in cut.notes:
         raw = RawNote(label=note.label, text=note.text, loc=text.loc(note.first), line_end=note.last,
@@ -101,3 +106,38 @@ def _cut(text: Text, unit, rules: _Rules) -> set[int]:
                          f"(printed {note.label!r}): {note.text[:80]}")
     text.report.count(f"footnotes:{unit.slug}", len(cut.notes))
     return {first for n in cut.continued for first in rules.entries_of.get(n, ())}
+
+
+def _memoised_extract(lines: list[Line], rules: _Rules, memo: Memo) -> Cut:
+    """``extract`` on one unit's lines, or its result kept in ``memo`` for the same lines and rules.
+
+    ``extract`` is a pure function of the lines and of the rules that fall among them (the lines an
+    editor excludes or marks as continuations, and the page breaks), so the key is exactly those.
+    The memo keeps positions in ``lines``, not line objects: a hit rebuilds the cut from the lines
+    of this build.
+    """
+    breaks = _page_breaks_of(lines, rules.removed)
+    numbers = {line.no for line in lines}
+    exclude, continuations = rules.exclude & numbers, rules.continuations & numbers
+    described = [[[ln.no, ln.text] for ln in lines], sorted(exclude), sorted(breaks), sorted(continuations)]
+    key = hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+    kept = memo.get(key)
+    if kept is None:
+        cut = extract(lines, exclude, breaks, continuations=continuations)
+        kept = _positions(cut, lines)
+        memo.put(key, kept)
+    return _from_positions(kept, lines)
+
+
+def _positions(cut: Cut, lines: list[Line]) -> tuple:
+    """A cut as positions in ``lines``: (body, [(number, label, first, last, note lines)], continued)."""
+    at = {id(line): i for i, line in enumerate(lines)}
+    notes = [(n.number, n.label, n.first, n.last, [at[id(ln)] for ln in n.lines]) for n in cut.notes]
+    return [at[id(ln)] for ln in cut.body], notes, sorted(cut.continued)
+
+
+def _from_positions(kept: tuple, lines: list[Line]) -> Cut:
+    body, notes, continued = kept
+    return Cut([lines[i] for i in body],
+               [CutNote(number, label, first, last, [lines[i] for i in at]) for number, label, first, last, at in notes],
+               set(continued))

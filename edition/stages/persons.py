@@ -15,8 +15,12 @@ mention: it is counted (``person-name-in-title``) and left unlinked.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import dataclass, field
 
+from ..memo import Memo, close_memo, open_memo
 from ..model import TOKEN_OPEN, TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
 from ..persons import REGISTER_PATH, Match, Register, RegisterError, find_mentions, load_register, unused_overrides
 from ..pipeline import BuildError
@@ -38,32 +42,113 @@ def run(edition: Edition) -> None:
     edition.persons = reg
     for text in edition.texts:
         lines = {ln.no: ln.text for ln in text.lines}
+        memo = open_memo(edition, "persons", text.slug)
         for unit in text.units:
-            if unit.drop:
-                continue
-            citation = bool(CITATION_UNITS.search(unit.title or ""))
-            memory: dict = {}
-            for block in unit.blocks:
-                _link_block(edition, text, unit, block, reg, lines, citation, memory, in_note=False)
-            for note in unit.notes:
-                note_memory: dict = {}
-                for block in note.blocks:
-                    _link_block(edition, text, unit, block, reg, lines, True, note_memory, in_note=True)
+            if not unit.drop:
+                _apply(_linked_unit(text, unit, reg, lines, memo), edition, text, unit)
+        close_memo(edition, memo)
     known = set(edition.options.get("known_texts") or (t.slug for t in edition.texts))
     edition.errors.extend(unused_overrides(reg, known, {t.slug for t in edition.texts}))
 
 
-def _link_block(edition, text, unit, block, reg, lines, citation, memory, in_note) -> None:
+@dataclass
+class _Linked:
+    """What linking one unit makes, in the unit's passage order (``_passages``): each passage's
+    linked text (or table rows), its mentions, the report's entries and the overrides applied.
+    Positions and line numbers only, so a memo's copy applies to the blocks of a later build."""
+
+    contents: list = field(default_factory=list)      # per passage: str, or rows
+    mentions: list = field(default_factory=list)      # (passage, person, surface, snippet, line, in_note)
+    events: list = field(default_factory=list)        # ("warn", code, line, message) or ("count", rule)
+    overrides: list = field(default_factory=list)     # register override keys applied
+
+    def warn(self, code: str, line: int, message: str) -> None:
+        self.events.append(("warn", code, line, message))
+
+    def count(self, rule: str) -> None:
+        self.events.append(("count", rule))
+
+
+def _passages(unit: Unit) -> list[tuple[Block, bool, int]]:
+    """(block, in a note, discourse) for every passage of a unit: the body's blocks share one
+    discourse (a name resolved once stays resolved), each note is a discourse of its own."""
+    out = [(block, False, 0) for block in unit.blocks]
+    for n, note in enumerate(unit.notes, start=1):
+        out.extend((block, True, n) for block in note.blocks)
+    return out
+
+
+def _linked_unit(text: Text, unit: Unit, reg: Register, lines: dict[int, str], memo: Memo) -> _Linked:
+    """Link one unit's passages, or take what a memo kept for the same register, passages and lines."""
+    citation = bool(CITATION_UNITS.search(unit.title or ""))
+    passages = _passages(unit)
+    key = _unit_key(reg, text.slug, citation, passages, lines) if reg.digest else None
+    found = memo.get(key) if key else None
+    if found is None:
+        found = _link_unit(text, reg, lines, citation, passages)
+        if key:
+            memo.put(key, found)
+    return found
+
+
+def _unit_key(reg: Register, slug: str, citation: bool, passages, lines: dict[int, str]) -> str:
+    """Everything linking a unit reads: the register, the text, whether the unit lists citations, and
+    each passage (its text, its discourse, its witness lines, where the matcher looks a word up)."""
+    described = [reg.digest, slug, citation]
+    for block, in_note, discourse in passages:
+        first, last = _Locator.span(block)
+        described.append([in_note, discourse, first, last, block.text if block.rows is None else block.rows,
+                          [lines.get(n, "") for n in range(first, last + 1)]])
+    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _link_unit(text: Text, reg: Register, lines: dict[int, str], citation: bool, passages) -> _Linked:
+    linked = _Linked()
+    applied, reg.used_overrides = reg.used_overrides, set()      # record this unit's overrides alone
+    try:
+        memories: dict[int, dict] = {}
+        for pos, (block, in_note, discourse) in enumerate(passages):
+            memory = memories.setdefault(discourse, {})
+            linked.contents.append(_link_block(text, block, pos, reg, lines, citation or in_note, memory,
+                                               in_note, linked))
+    finally:
+        linked.overrides = sorted(reg.used_overrides)
+        reg.used_overrides = applied | reg.used_overrides
+    return linked
+
+
+def _apply(linked: _Linked, edition: Edition, text: Text, unit: Unit) -> None:
+    """Put a unit's linking into the tree, the mentions and the report (the same for a memo's copy)."""
+    passages = _passages(unit)
+    for (block, _, _), content in zip(passages, linked.contents):
+        if block.rows is not None:
+            block.rows = [list(row) for row in content]       # the memo's copy stays as it was
+        else:
+            block.text = content
+    for pos, person, surface, snip, line, in_note in linked.mentions:
+        edition.mentions.append(Mention(person=person, text_slug=text.slug, unit_slug=unit.slug,
+                                        block=passages[pos][0], surface=surface, snippet=snip,
+                                        loc=Loc(text.source_path, line), in_note=in_note))
+    for event in linked.events:
+        if event[0] == "warn":
+            text.report.warn(event[1], Loc(text.source_path, event[2]), event[3])
+        else:
+            text.report.count(event[1])
+    edition.persons.used_overrides.update(tuple(key) for key in linked.overrides)
+
+
+def _link_block(text: Text, block: Block, pos: int, reg: Register, lines: dict[int, str], citation: bool,
+                memory: dict, in_note: bool, linked: _Linked):
+    """The block's text (or rows) with its persons linked; mentions and report entries go to ``linked``."""
     locate = _Locator(block, lines)
     if block.rows is not None:
-        block.rows = [[_link_string(edition, text, unit, block, cell, reg, locate, citation, memory, in_note)
-                       for cell in row] for row in block.rows]
-    else:
-        block.text = _link_string(edition, text, unit, block, block.text, reg, locate, citation, memory, in_note)
+        return [[_link_string(text, block, pos, cell, reg, locate, citation, memory, in_note, linked)
+                 for cell in row] for row in block.rows]
+    return _link_string(text, block, pos, block.text, reg, locate, citation, memory, in_note, linked)
 
 
-def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: Register, locate,
-                 citation: bool, memory: dict, in_note: bool) -> str:
+def _link_string(text: Text, block: Block, pos: int, raw: str, reg: Register, locate, citation: bool,
+                 memory: dict, in_note: bool, linked: _Linked) -> str:
     plain, index, blocked = plain_with_map(raw)
     if not plain.strip():
         return raw
@@ -72,31 +157,29 @@ def _link_string(edition, text: Text, unit: Unit, block: Block, raw: str, reg: R
     inserts: list[tuple[int, int, str]] = []
     titles = None
     for m in matches:
-        loc = Loc(text.source_path, m.line or block.loc.line)
+        line = m.line or block.loc.line
         if m.person is None:
             if m.review:
                 cands = ", ".join(m.candidates) or "-"
-                text.report.warn("W-PERSON-AMBIGUOUS", loc, f"'{m.surface}' not linked ({m.reason}; "
-                                 f"candidates: {cands})")
-                text.report.count("person-review")
+                linked.warn("W-PERSON-AMBIGUOUS", line, f"'{m.surface}' not linked ({m.reason}; "
+                            f"candidates: {cands})")
+                linked.count("person-review")
             elif m.reason == "place":
-                text.report.count("person-name-as-place")
+                linked.count("person-name-as-place")
             continue
         if titles is None:
             titles = in_title(raw)
         if any(titles[m.start:m.end]):
-            text.report.count("person-name-in-title")      # "Inoy Stalin": a cited work, not a mention
+            linked.count("person-name-in-title")      # "Inoy Stalin": a cited work, not a mention
             continue
         start, end = index[m.start], index[m.end - 1] + 1
         if end - start != m.end - m.start or any(blocked[m.start:m.end]):
-            text.report.warn("W-PERSON-AMBIGUOUS", loc, f"'{m.surface}' not linked (inside a link or split "
-                             "by markup)")
+            linked.warn("W-PERSON-AMBIGUOUS", line, f"'{m.surface}' not linked (inside a link or split "
+                        "by markup)")
             continue
         inserts.append((start, end, m.person))
-        edition.mentions.append(Mention(
-            person=m.person, text_slug=text.slug, unit_slug=unit.slug, block=block, surface=m.surface,
-            snippet=snippet(plain, m.start, m.end), loc=loc, in_note=in_note))
-        text.report.count("person-mentions")
+        linked.mentions.append((pos, m.person, m.surface, snippet(plain, m.start, m.end), line, in_note))
+        linked.count("person-mentions")
     for start, end, pid in reversed(inserts):
         raw = raw[:start] + token("person", pid) + raw[start:end] + token("/person") + raw[end:]
     return raw
@@ -204,10 +287,14 @@ class _Locator:
     broken by a line-end hyphen ("Denis- -" / "kevich")."""
 
     def __init__(self, block: Block, lines: dict[int, str]):
-        self.first = block.loc.line
-        self.last = max(block.line_end or block.loc.line, block.loc.line)
+        self.first, self.last = self.span(block)
         self.cursor = self.first
         self.lines = lines
+
+    @staticmethod
+    def span(block: Block) -> tuple[int, int]:
+        """The witness lines the locator reads for a block: its first to its last."""
+        return block.loc.line, max(block.line_end or block.loc.line, block.loc.line)
 
     def __call__(self, offset: int, word: str) -> int:
         probe = word[:6] if len(word) > 6 else word
