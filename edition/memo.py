@@ -71,3 +71,72 @@ def close_memo(edition, memo: Memo) -> None:
 
 def _store(place: dict) -> Store:
     return Store(place["directory"], memory=_IN_MEMORY.setdefault(place["directory"], {}))
+
+
+class Lookups:
+    """The answers a unit's work took from data that spans the text (a vocabulary, the register), so
+    that a memo's result for the unit is reused only while every one of them still holds.
+
+        lookups = Lookups()
+        own = lookups.recording("own", vocabulary)      # use ``own`` in place of ``vocabulary``
+        own.joined("docu", "ment")                      # -> 3, recorded as ("own", "joined", ("docu", "ment")): 3
+        lookups.hold({"own": vocabulary})               # True while ``vocabulary.joined("docu", "ment") == 3``
+
+    Asking again also repeats the question to the source, so a source that itself records what it
+    was asked (``CorpusView``: the counts a text's cached result depends on) sees it as before.
+    """
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple, object] = {}
+
+    def recording(self, name: str, source) -> "_Recording":
+        return _Recording(self, name, source)
+
+    def hold(self, sources: dict) -> bool:
+        return all(_ask(sources[name], method, args) == answer
+                   for (name, method, args), answer in self.answers.items())
+
+
+def _ask(source, method: str, args: tuple):
+    return source(*args) if method == "__call__" else getattr(source, method)(*args)
+
+
+class _Recording:
+    """A stand-in for a source that records each question and its answer in ``Lookups``."""
+
+    def __init__(self, lookups: Lookups, name: str, source):
+        self._lookups, self._name, self._source = lookups, name, source
+
+    def __call__(self, *args):
+        return self._record("__call__", args)
+
+    def __getattr__(self, method: str):
+        if method.startswith("_") or not callable(getattr(self._source, method)):
+            raise AttributeError(f"{method}: only the methods of a recorded source can be used")
+        return lambda *args: self._record(method, args)
+
+    def _record(self, method: str, args: tuple):
+        answer = _ask(self._source, method, args)
+        self._lookups.answers[(self._name, method, args)] = answer
+        return answer
+
+
+class ReportLog:
+    """Stands in for a text's ``Report`` while one unit's work runs; ``replay`` puts the same
+    entries, in the same order, into the real report (for the work and for a memo's copy of it)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple] = []
+
+    def count(self, rule: str, n: int = 1) -> None:
+        self.entries.append(("count", rule, n))
+
+    def drop(self, rule, loc, text) -> None:
+        self.entries.append(("drop", rule, loc, text))
+
+    def warn(self, code, loc, message) -> None:
+        self.entries.append(("warn", code, loc, message))
+
+    def replay(self, report) -> None:
+        for method, *args in self.entries:
+            getattr(report, method)(*args)

@@ -86,19 +86,22 @@ def test_without_a_build_cache_nothing_is_kept():
     assert open_memo(edition, "correct", "x").entries == {}
 
 
-# ---------------------------------------------------------------- per-unit memos (footnotes, notes, persons)
-UNIT_SLUG = "getty"                 # the page-footnoted text: all three stages keep per-unit memos there
-UNIT_EDIT = ("Bolsheviks", "Bolshevics")      # a word changed on one line of one unit
+# ---------------------------------------------------------------- per-unit memos
+UNIT_SLUG = "getty"                 # the page-footnoted text: every stage with a per-unit memo keeps one there
+# A word added on one line of ch. 3: no other unit's work consulted its count.
+UNIT_EDIT = ("Bolsheviks", "Bolsheviks·x")
+# A word changed there: other units decided a line-end hyphen ("Bol-" + "sheviks") on its count.
+COUNTED_EDIT = ("Bolsheviks", "Bolshevics")
 
 
-def per_unit(options: dict, edit: bool = False) -> Edition:
+def per_unit(options: dict, edit: tuple[str, str] | None = None) -> Edition:
     """Getty up to ``units``, one witness line of ch. 3 edited (``edit``), then up to ``persons``."""
     edition = Edition(root=str(REPO), options={"only": [UNIT_SLUG], **options})
     run_pipeline(edition, until="units")
     if edit:
         unit = next(u for u in edition.texts[0].units if u.slug == "ch03")
-        line = next(ln for ln in unit.lines if UNIT_EDIT[0] in ln.text)
-        line.text = line.text.replace(*UNIT_EDIT, 1)
+        line = next(ln for ln in unit.lines if edit[0] in ln.text)
+        line.text = line.text.replace(*edit, 1)
     run_pipeline(edition, start="footnotes", until="persons", defer_errors=True)
     return edition
 
@@ -109,19 +112,23 @@ def tree(edition: Edition) -> tuple:
     text = edition.texts[0]
     report = (text.report.counts, [(d.rule, d.loc, d.text) for d in text.report.dropped],
               [str(d) for d in text.report.diagnostics], text.report.notes)
+    lookups = edition.options.get("corpus_lookups")       # the corpus counts the text's result rests on
     mentions = [(m.person, m.unit_slug, m.block.loc, m.surface, m.snippet, m.loc, m.in_note) for m in edition.mentions]
     orphans = [(u.slug, u.orphan_markers) for u in text.units]
     raw = [(r.label, r.number, r.unit, r.loc, r.text) for r in text.raw_notes]
-    return dump(edition), report, mentions, orphans, raw, sorted(edition.persons.used_overrides), edition.errors
+    return (dump(edition), report, mentions, orphans, raw, sorted(edition.persons.used_overrides), edition.errors,
+            lookups, sorted(text.breaks_used))
 
 
-def test_footnotes_notes_and_persons_redo_only_the_unit_that_changed(tmp_path, monkeypatch):
+def test_per_unit_stages_redo_only_the_unit_that_changed(tmp_path, monkeypatch):
+    """footnotes, paragraphs, notes and persons: an edit to one line of ch. 3 redoes ch. 3 alone, and
+    what they make is what a run without memo makes (tree, notes, report, mentions, errors)."""
     from edition.notes import page_footnotes
-    from edition.stages import footnotes, persons
+    from edition.stages import footnotes, paragraphs, persons
     place = {"memo": memo_place(str(tmp_path), "code-1")}
     plain = per_unit({})
     assert tree(per_unit(place)) == tree(plain)               # a memo being filled changes nothing
-    calls: dict[str, list] = {"footnotes": [], "notes": [], "persons": []}
+    calls: dict[str, list] = {"footnotes": [], "paragraphs": [], "notes": [], "persons": []}
 
     def counted(name, module, function, unit_of):
         real = getattr(module, function)
@@ -131,15 +138,22 @@ def test_footnotes_notes_and_persons_redo_only_the_unit_that_changed(tmp_path, m
             return real(*args, **kwargs)
         monkeypatch.setattr(module, function, wrapper)
     counted("footnotes", footnotes, "extract", lambda lines, *rest: lines[0].no)
+    counted("paragraphs", paragraphs, "_blocks_recorded", lambda text, unit, *rest: unit.slug)
     counted("notes", page_footnotes, "_linked", lambda text, unit, *rest: unit.slug)
     counted("persons", persons, "_link_unit", 
             lambda text, reg, lines, citation, passages: passages[0][0].loc.line if passages else None)
     assert tree(per_unit(place)) == tree(plain)
-    assert calls == {"footnotes": [], "notes": [], "persons": []}    # nothing changed: nothing redone
+    assert calls == {"footnotes": [], "paragraphs": [], "notes": [], "persons": []}   # nothing changed: nothing redone
 
-    edited = tree(per_unit(place, edit=True))
+    edited = tree(per_unit(place, UNIT_EDIT))
     ch03 = next(u for u in plain.texts[0].units if u.slug == "ch03")
-    assert [calls["notes"], len(calls["footnotes"]), len(calls["persons"])] == [["ch03"], 1, 1]
+    assert [calls["paragraphs"], calls["notes"], len(calls["footnotes"]), len(calls["persons"])] == [
+        ["ch03"], ["ch03"], 1, 1]
     assert ch03.blocks[0].loc.line <= calls["persons"][0] <= ch03.blocks[-1].line_end
-    assert edited == tree(per_unit({}, edit=True))            # what a run without memo makes
-    assert edited != tree(plain) and "Bolshevics" in edited[0]
+    assert edited == tree(per_unit({}, UNIT_EDIT))            # what a run without memo makes
+    assert edited != tree(plain) and UNIT_EDIT[1] in edited[0]
+
+    calls["paragraphs"].clear()
+    counted_edit = tree(per_unit(place, COUNTED_EDIT))
+    assert calls["paragraphs"][0] != "ch03" and "ch03" in calls["paragraphs"]     # others consulted the count
+    assert counted_edit == tree(per_unit({}, COUNTED_EDIT))

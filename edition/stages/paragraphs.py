@@ -15,6 +15,9 @@ Stalin" / "I consider that..."`` -> an opener (dateline, addressee) and a para.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
 import re
 
 from ..clean.hyphenation import Vocabulary, join_lines, shared_vocabularies
@@ -23,6 +26,7 @@ from ..clean.junk import strip_line_end_junk
 from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, peel_section_heading,
                                split_turns,
                                stage_directions)
+from ..memo import Lookups, Memo, ReportLog, close_memo, open_memo
 from ..model import Block, Edition, Line, Text, Unit, token
 
 NUMBERED_ITEM_RE = re.compile(r"\d+[.)] ")
@@ -33,16 +37,57 @@ def run(edition: Edition) -> None:
     own_vocabularies, corpora = shared_vocabularies(edition, "paragraphs", vocabulary_lines)
     known_person = _register_lookup(edition)
     for text in edition.texts:
-        own, corpus = own_vocabularies[text.slug], corpora[text.slug]
-        rules = Rules(text.manifest["structure"], known_person)
-        heads = _document_heads(text)
-        breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
+        sources = {"own": own_vocabularies[text.slug], "corpus": corpora[text.slug], "person": known_person}
+        memo = open_memo(edition, "paragraphs", text.slug)
+        context = _context_key(text)
         for unit in text.units:
-            unit.blocks = list(_blocks(text, unit, own, corpus, rules, heads, breaks, text.breaks_used))
+            unit.blocks = _unit_blocks(text, unit, sources, memo, context)
             unit.lines = []
-            marked = mark_epigraphs(unit.blocks, unit.kind, rules)
-            if marked:
-                text.report.count("epigraphs", marked)
+        close_memo(edition, memo)
+
+
+# The manifest entries that decide how a unit's lines become blocks (with the unit's lines, the
+# vocabularies and the register: everything ``_blocks`` reads).
+CONTEXT = ("verse", "hyphen_keep", "hyphen_join", "markup", "wrap", "structure", "headings", "paragraph_breaks")
+
+
+def _context_key(text: Text) -> str:
+    described = [text.source_path, {name: text.manifest[name] for name in CONTEXT}]
+    return hashlib.sha256(json.dumps(described, ensure_ascii=False, default=repr).encode("utf-8")).hexdigest()
+
+
+def _unit_blocks(text: Text, unit: Unit, sources: dict, memo: Memo, context: str) -> list[Block]:
+    """The unit's blocks, or a memo's copy of them: kept for the same lines and context, and used
+    while every count and name they were decided on (``Lookups``) is still the same.
+
+    The report entries and the paragraph breaks used are kept and replayed with them."""
+    key = hashlib.sha256(json.dumps([context, unit.kind, [[ln.no, ln.text] for ln in unit.lines]],
+                                    ensure_ascii=False).encode("utf-8")).hexdigest()
+    kept = memo.get(key)
+    if kept is None or not kept[0].hold(sources):
+        kept = _blocks_recorded(text, unit, sources)
+        memo.put(key, kept)
+    lookups, blocks, log, used = kept
+    log.replay(text.report)
+    text.breaks_used.update(used)
+    return pickle.loads(blocks)
+
+
+def _blocks_recorded(text: Text, unit: Unit, sources: dict) -> tuple:
+    """Make a unit's blocks recording what they read: (lookups, pickled blocks, report log, breaks used)."""
+    lookups, log, used = Lookups(), ReportLog(), set()
+    own, corpus = lookups.recording("own", sources["own"]), lookups.recording("corpus", sources["corpus"])
+    rules = Rules(text.manifest["structure"], lookups.recording("person", sources["person"]))
+    breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
+    report, text.report = text.report, log
+    try:
+        blocks = list(_blocks(text, unit, own, corpus, rules, _document_heads(text), breaks, used))
+        marked = mark_epigraphs(blocks, unit.kind, rules)
+        if marked:
+            log.count("epigraphs", marked)
+    finally:
+        text.report = report
+    return lookups, pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL), log, sorted(used)
 
 
 def split_at_breaks(groups: list[list[Line]], breaks, used: set[int]) -> list[list[Line]]:
