@@ -19,6 +19,7 @@ from typing import Callable
 
 from .model import Edition
 from .pipeline import STAGES, run_pipeline
+from .rendered import RenderMemo
 
 
 def progress_printer(stream=sys.stderr, pdf: bool = False) -> Callable[[str, float], None]:
@@ -181,6 +182,7 @@ def _citation_worker(edition: Edition, send, parent: int) -> None:
 
 
 _SERVED: dict = {}       # serve: the newest cache entries, kept as objects between rebuilds
+_RENDERED = RenderMemo()  # serve: the pages the writer rendered last, by what their templates read
 
 
 def pdfs(root: Path | str, only: list[str] | None = None, progress=None,
@@ -206,7 +208,9 @@ def regenerate(root: Path | str):
     caches = BuildCache(root, None, memory=_SERVED)
     options = {"site_url": resolve_site_url(root, None), "edition_meta": load_metadata(root)}
     edition = _pipeline_with_citations_aside(root, options, None, caches)
+    edition.options["rendered"] = _RENDERED.start(root)       # the writer's memo: after the pipeline, never in a key
     site = build_site_model(edition)
+    _RENDERED.finish()
     _save_citations(caches)
     return site
 

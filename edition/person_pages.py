@@ -68,7 +68,7 @@ def person_pages(edition) -> list[Page]:
     if reg is None or not edition.mentions:
         return []
     from .addresses import addresses, passage_label
-    from .render import environment
+    from .render import environment, rendered_page
     env = environment(Path(edition.root))
     texts = list(edition.texts)
     numbers = {t.slug: addresses(t) for t in texts}
@@ -87,7 +87,6 @@ def person_pages(edition) -> list[Page]:
     by_page: "OrderedDict[str, list[Person]]" = OrderedDict()
     for p in sorted(people, key=lambda p: p.id):
         by_page.setdefault(person_page_url(p.id), []).append(p)
-    template = env.get_template("person.html.j2")
     for url, group in by_page.items():
         group.sort(key=sort_key)
         entries = []
@@ -96,9 +95,9 @@ def person_pages(edition) -> list[Page]:
             entries.append({"person": p, "groups": groups, "spellings": spellings[p.id],
                             "total": sum(g.count for g in groups)})
         letter = url.rsplit("/", 1)[-1][:-len(".html")]
-        html = template.render(entries=entries, letter=letter.upper(), open_limit=OPEN_LIMIT,
-                               text_names={t.slug: _nav_short(t) for t in texts},
-                               index_url=_rel(PERSONS_INDEX_URL, url))
+        context = dict(entries=entries, letter=letter.upper(), open_limit=OPEN_LIMIT,
+                       text_names={t.slug: _nav_short(t) for t in texts}, index_url=_rel(PERSONS_INDEX_URL, url))
+        html = rendered_page(edition, env, "person.html.j2", tuple(context.items()), context)
         toc = [TocEntry(e["person"].id, e["person"].display_name, 2) for e in entries]
         title = f"Persons: {letter.upper()}"
         meta = [("description", "Entries of the index of persons: " + "; ".join(p.family for p in group[:12]))]
@@ -152,6 +151,7 @@ def _spellings(p: Person, mentions, texts) -> list[tuple[str, list[str]]]:
 
 
 def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
+    from .render import rendered_page
     entries = []
     for p in people:
         passages = defaultdict(set)          # passages (not mentions) per text, as in the entry
@@ -169,9 +169,8 @@ def _index_page(env, edition, people, by_person, spellings, texts) -> Page:
     for e in entries:
         first = e["key"][0][:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(e)
-    html = env.get_template("persons_index.html.j2").render(
-        letters=letters, n_persons=len(people),
-        n_passages=len({id(m.block) for m in edition.mentions}))
+    context = dict(letters=letters, n_persons=len(people), n_passages=len({id(m.block) for m in edition.mentions}))
+    html = rendered_page(edition, env, "persons_index.html.j2", tuple(context.items()), context)
     toc = [TocEntry(f"letter-{k}", k, 2) for k in letters]
     return Page(PERSONS_INDEX_URL, "Index of persons", html, toc=toc,
                 meta=[("description", "Every person named in the five texts, with links to each passage")],

@@ -232,19 +232,24 @@ class Writer:
         url = unit_url(text, unit)
         ctx = InlineContext(url, unit.slug, person_url=self.person_url,
                             note_labels={n.key: n.label for n in unit.notes})
-        body = self.env.get_template("unit.html.j2").render(
+        witness, margin, pdf = self.witness_links(text, unit), self.margin(text, unit), self.pdf_link(text, url, unit)
+        contents = self.part_contents(text, unit) if unit.kind == "part" else []
+        # what the template reads: the unit itself, and of the text its slug and title (the rest is derived)
+        read = (text.slug, text.manifest["bibliography"]["title"], url, unit, witness, margin, pdf,
+                [(u.slug, u.label, u.title) for u in contents])
+        body = rendered_page(self.edition, self.env, "unit.html.j2", read, dict(
             text=text, unit=unit, blocks=unit.blocks,
             inline=lambda s: render_inline(s, ctx),
             anchored=[n for n in unit.notes if n.refs],
             unanchored=[n for n in unit.notes if not n.refs],
             note_id=lambda n: note_id(unit.slug, n.key),
             ref_ids=lambda n: n.refs,
-            witness=self.witness_links(text, unit),
-            part_contents=self.part_contents(text, unit) if unit.kind == "part" else [],
+            witness=witness,
+            part_contents=contents,
             unit_href=lambda u: posixpath.basename(unit_url(text, u)),
-            margin=self.margin(text, unit),
-            pdf=self.pdf_link(text, url, unit),
-        )
+            margin=margin,
+            pdf=pdf,
+        ))
         title = unit.title
         nav_title = f"{unit.label}: {unit.title}" if unit.label and unit.label != unit.title else unit.title
         meta, canonical, scripts = self.head(text, unit, url)
@@ -493,6 +498,16 @@ def human_size(size: int) -> str:
     if size >= 1_000_000:
         return f"{size / 1_000_000:.1f} MB"
     return f"{max(1, round(size / 1000))} kB"
+
+
+def rendered_page(edition: Edition, env: Environment, name: str, read: tuple, context: dict) -> str:
+    """Template ``name`` rendered with ``context``; ``read`` names every value the template reads from it,
+    so that ``serve`` takes an unchanged page from its memo (``edition.rendered``) instead."""
+    memo = edition.options.get("rendered")
+    template = env.get_template(name)
+    if memo is None:
+        return template.render(**context)
+    return memo.page(name, read, lambda: template.render(**context))
 
 
 def build_site_model(edition: Edition, pdfs: dict | None = None) -> Site:

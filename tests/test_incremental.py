@@ -274,11 +274,14 @@ def test_another_texts_clean_witness_changed_reruns_every_text(project, clean_bu
     assert digests(project / "site") == clean_build
 
 
-def test_serve_rebuilds_only_the_changed_pages_and_equals_a_full_build(project, tmp_path):
-    """``serve`` after an edit: MkDocs renders only the files whose content changed (``PageReuse``),
-    the others stay as written (same mtime), and the preview equals a full build of the same site;
+def test_serve_rebuilds_only_the_changed_pages_and_equals_a_full_build(project, tmp_path, monkeypatch):
+    """``serve`` after an edit: the writer renders only the pages whose values changed (``RenderMemo``),
+    MkDocs renders only the files whose content changed (``PageReuse``), the others stay as written
+    (same mtime), and the preview equals a full build of the same site, every page rendered again;
     an edited template makes everything be built again."""
+    import edition.build as build_module
     from edition.build import regenerate
+    from edition.rendered import RenderMemo
     from edition.site import PageReuse, run_mkdocs
     url = "http://127.0.0.1:8000/"
     preview, reference = tmp_path / "preview", tmp_path / "reference"
@@ -299,7 +302,11 @@ def test_serve_rebuilds_only_the_changed_pages_and_equals_a_full_build(project, 
         encoding="utf-8")
     try:
         second = preview_build()
-        site = regenerate(project)
+        memo = build_module._RENDERED
+        assert 0 < memo.rendered < memo.reused              # the pages of the edited essay alone
+        monkeypatch.setattr(build_module, "_RENDERED", RenderMemo())
+        site = regenerate(project)                          # the reference: every page rendered
+        assert build_module._RENDERED.reused == 0
     finally:
         manifest.write_text(before_text, encoding="utf-8")
     assert 0 < reuse.kept < len(reuse.digests)
