@@ -19,6 +19,8 @@ a common word is joined, two parts that are both words are kept apart.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import Counter
 from functools import lru_cache
@@ -39,6 +41,12 @@ class Vocabulary:
         A word before a line-end hyphen and the first word of a line that starts
         in lowercase may be halves of one word, so they are not evidence.
         """
+        return cls(+cls.signed_counts(lines))
+
+    @staticmethod
+    def signed_counts(lines) -> Counter:
+        """The counts of ``from_lines`` before words counted below zero are left out.  They add up:
+        the counts of a text are the sum of the counts of its parts (a word never spans two lines)."""
         lines = list(lines)
         counts = Counter(WORD_RE.findall("\n".join(lines).lower()))
         pieces = []
@@ -49,7 +57,15 @@ class Vocabulary:
             if stripped[:1].islower():
                 pieces.extend(WORD_RE.findall(stripped[:40])[:1])
         counts.subtract(w.lower() for w in pieces)
-        return cls(+counts)
+        return counts
+
+    @classmethod
+    def from_parts(cls, parts) -> "Vocabulary":
+        """The vocabulary of the lines of all ``parts`` (``signed_counts`` of each part), summed."""
+        total: Counter = Counter()
+        for counts in parts:
+            total.update(counts)
+        return cls(+total)
 
     @classmethod
     def union(cls, vocabularies) -> "Vocabulary":
@@ -104,13 +120,34 @@ def shared_vocabularies(edition, stage: str, lines_of) -> tuple[dict[str, Vocabu
     ``edition.options["vocabularies"][stage]`` and ``["corpus_lookups"][stage]``.
     """
     ready = edition.options.get("own_vocabularies", {}).get(stage, {})
-    own = {t.slug: ready[t.slug] if t.slug in ready else Vocabulary.from_lines(lines_of(t)) for t in edition.texts}
+    own = {t.slug: ready[t.slug] if t.slug in ready else _own_vocabulary(edition, stage, t, lines_of)
+           for t in edition.texts}
     outside = edition.options.get("outside_vocabularies", {}).get(stage, {})
     corpus = Vocabulary.union([*own.values(), *(v for slug, v in outside.items() if slug not in own)])
     lookups = edition.options.setdefault("corpus_lookups", {}).setdefault(stage, {})
     edition.options.setdefault("vocabularies", {})[stage] = own
     views = {slug: CorpusView(corpus, lookups.setdefault(slug, {})) for slug in own}
     return own, views
+
+
+def _own_vocabulary(edition, stage: str, text, lines_of) -> Vocabulary:
+    """A text's own vocabulary; with a memo (``edition.memo``), counted per unit and only for the units
+    whose lines changed (``lines_of(text, unit)``: the unit's lines, the sum is the same)."""
+    if not edition.options.get("memo"):
+        return Vocabulary.from_lines(lines_of(text))
+    from ..memo import close_memo, open_memo
+    memo = open_memo(edition, f"vocabulary-{stage}", text.slug)
+    parts = []
+    for unit in text.units:
+        lines = list(lines_of(text, unit))
+        key = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode("utf-8")).hexdigest()
+        counts = memo.get(key)
+        if counts is None:
+            counts = Vocabulary.signed_counts(lines)
+            memo.put(key, counts)
+        parts.append(counts)
+    close_memo(edition, memo)
+    return Vocabulary.from_parts(parts)
 
 
 def preload() -> None:

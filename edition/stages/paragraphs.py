@@ -122,9 +122,9 @@ def _document_heads(text: Text) -> list[re.Pattern]:
     return [re.compile(r["pattern"]) for r in text.manifest["headings"] if r["kind"] == "document"]
 
 
-def vocabulary_lines(text: Text):
-    """The lines a text's hyphenation evidence is counted from (see ``Vocabulary``)."""
-    return (line.text for u in text.units for line in u.lines)
+def vocabulary_lines(text: Text, unit: Unit | None = None):
+    """The lines a text's (or one unit's) hyphenation evidence is counted from (see ``Vocabulary``)."""
+    return (line.text for u in ([unit] if unit else text.units) for line in u.lines)
 
 
 def split_blocks(lines: list[Line]) -> list[list[Line]]:

@@ -27,12 +27,14 @@ three words ("had frequently signed" + "Politburo decisions.").
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import operator
 import re
-
 from collections import Counter
 
 from ..clean.hyphenation import join_decision, shared_vocabularies
+from ..memo import close_memo, open_memo
 from ..model import TOKEN_RE, Block, Edition, plain
 
 SENTENCE_END = tuple(".!?:;…")
@@ -66,8 +68,9 @@ class SentenceEvidence:
     (True, False, 1)
     """
 
-    def __init__(self, texts, person=lambda w: False):
+    def __init__(self, texts, person=lambda w: False, units=None, memo=None):
         self._texts = texts
+        self._units, self._memo = units, memo                     # see ``from_units``
         self._counts = None
         self._pairs: Counter | None = None                        # (word, next word) as printed
         self._following: dict[str, Counter] = {}                  # word -> the words after it, lowercase
@@ -77,14 +80,39 @@ class SentenceEvidence:
     def from_texts(cls, texts, person=lambda w: False) -> "SentenceEvidence":
         return cls(texts, person)
 
+    @classmethod
+    def from_units(cls, units: list[list[str]], person=lambda w: False, memo=None) -> "SentenceEvidence":
+        """The evidence of the passages of every unit; with a ``memo`` (``edition.memo``), each unit's
+        counts are kept under its passages, so only a changed unit is counted again.  Same counts:
+        nothing spans the "¶" between passages, so a text's counts are the sum of its units'."""
+        units = [passages for passages in units if passages]
+        return cls([t for passages in units for t in passages], person, units if memo is not None else None, memo)
+
     def _count(self):
         if self._counts is None:
             # the whole text lowercased, "¶" between passages so that nothing spans a paragraph break
             exact = "\n¶\n".join(self._texts)
             text = exact.lower()
-            self._counts = _counted(FINAL_RE, text), _counted(GOING_ON_RE, text), text, exact
-            self._texts = None
+            if self._units is None:
+                final, going_on = _counted(FINAL_RE, text), _counted(GOING_ON_RE, text)
+            else:
+                final, going_on = self._unit_counts()
+            self._counts = final, going_on, text, exact
+            self._texts = self._units = None
         return self._counts
+
+    def _unit_counts(self) -> tuple[Counter, Counter]:
+        final, going_on = Counter(), Counter()
+        for passages in self._units:
+            key = hashlib.sha256(json.dumps(passages, ensure_ascii=False).encode("utf-8")).hexdigest()
+            counts = self._memo.get(key)
+            if counts is None:
+                text = "\n¶\n".join(passages).lower()
+                counts = _counted(FINAL_RE, text), _counted(GOING_ON_RE, text)
+                self._memo.put(key, counts)
+            final.update(counts[0])
+            going_on.update(counts[1])
+        return final, going_on
 
     def final(self, word: str) -> int:
         """How often ``word`` ends a sentence in the text."""
@@ -138,8 +166,9 @@ def run(edition: Edition) -> None:
     for text in edition.texts:
         own, corpus = own_vocabularies[text.slug], corpora[text.slug]
         # the text's own usage only, so a build of one text joins exactly as a full build
-        evidence = SentenceEvidence.from_texts(
-            [b.plain() for u in text.units for b in u.blocks if b.kind in ("para", "turn")], person)
+        memo = open_memo(edition, "rejoin-evidence", text.slug) if edition.options.get("memo") else None
+        evidence = SentenceEvidence.from_units(
+            [[b.plain() for b in u.blocks if b.kind in ("para", "turn")] for u in text.units], person, memo)
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
         join = frozenset(w.lower() for w in text.manifest["hyphen_join"])
         joins = {rule["line"]: rule for rule in text.manifest["paragraph_joins"]}
@@ -188,6 +217,8 @@ def run(edition: Edition) -> None:
             f"{text.manifest_path}:{rule.line}: paragraph break at line {no} matches nothing: line {no} is not "
             "inside a paragraph, and no paragraph beginning there would be joined to the one before; correct or "
             "remove the entry" for no, rule in breaks.items() if no not in breaks_used)
+        if memo is not None:
+            close_memo(edition, memo)
 
 
 JOINABLE = ("para", "turn")
@@ -223,9 +254,9 @@ def _dash_at_end(text: str) -> str:
     return text[:end - 1] + "—" + text[end:] if end and text[end - 1] == "-" else text
 
 
-def vocabulary_lines(text):
-    """The paragraphs a text's hyphenation evidence is counted from here (see ``Vocabulary``)."""
-    return (b.plain() for u in text.units for b in u.blocks if b.kind == "para")
+def vocabulary_lines(text, unit=None):
+    """The paragraphs a text's (or one unit's) hyphenation evidence is counted from here (see ``Vocabulary``)."""
+    return (b.plain() for u in ([unit] if unit else text.units) for b in u.blocks if b.kind == "para")
 
 
 def _tail(block: Block) -> str:
