@@ -142,6 +142,10 @@ def main() -> None:
           f"(min {min(latencies):.2f}s, max {max(latencies):.2f}s, {len(latencies)} edits)")
     if len(latencies) > 1:
         print(f"median after the first edit (the serve process warm): {statistics.median(latencies[1:]):.2f}s")
+    print("serve log (the first line is the build at start):")
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("built in"):
+            print(f"  {line}")
 
 
 if __name__ == "__main__":

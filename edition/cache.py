@@ -165,13 +165,21 @@ class Store:
         return payload
 
     def save(self, kind: str, name: str, key: str, payload) -> None:
+        """Store ``payload`` under ``key``; while writes are deferred (``serve``), it is written to disk
+        by ``write_deferred`` (the newest entry of each name), and kept in memory meanwhile."""
+        if self.memory is not None:
+            self.memory[(kind, name)] = (key, payload)
+        if _DEFERRED is not None and self.memory is not None:
+            _DEFERRED[(str(self.directory), kind, name)] = (key, payload)
+            return
+        self._write(kind, name, key, payload)
+
+    def _write(self, kind: str, name: str, key: str, payload) -> None:
         path = self._path(kind, name, key)
         with _no_gc():
             data = pickle.dumps((self.MAGIC, key, payload), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomically(path, data)
         self.prune(kind, name)
-        if self.memory is not None:
-            self.memory[(kind, name)] = (key, payload)
 
     def prune(self, kind: str, name: str, keep: int = KEEP_PER_NAME) -> None:
         """Keep the ``keep`` most recently used entries of ``name``; the rest are deleted."""
@@ -188,6 +196,36 @@ class Store:
                 path.unlink()
             except OSError:
                 pass
+
+
+# ``serve``: cache entries waiting to be written, (directory, kind, name) -> (key, payload); None: write at once
+_DEFERRED: dict | None = None
+
+
+def defer_writes() -> None:
+    """From now on this process writes cache entries when told (``write_deferred``), not when saved:
+    ``serve`` writes them once the preview is shown.  Only entries also kept in memory are deferred."""
+    global _DEFERRED
+    if _DEFERRED is None:
+        _DEFERRED = {}
+
+
+def write_now() -> None:
+    """Write cache entries when saved again (a worker process forked from ``serve``: its entries would
+    be lost with it)."""
+    global _DEFERRED
+    _DEFERRED = None
+
+
+def write_deferred() -> int:
+    """Write the entries saved since the last call (each name's newest); return how many."""
+    if not _DEFERRED:
+        return 0
+    pending = list(_DEFERRED.items())
+    _DEFERRED.clear()
+    for (directory, kind, name), (key, payload) in pending:
+        Store(directory)._write(kind, name, key, payload)
+    return len(pending)
 
 
 @contextlib.contextmanager

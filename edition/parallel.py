@@ -278,6 +278,8 @@ def _run_pooled(pool, root, options, texts, known, timings, after_first_group) -
 
 def _group_in_worker(root, options, text, first, last, lent, next_stage) -> dict:
     """In a worker process: one text through the stages ``first`` .. ``last``."""
+    from .cache import write_now
+    write_now()                                    # forked from serve: its memos are written before it ends
     edition = Edition(root=root, texts=[text], options={**options, "outside_vocabularies": lent})
     timings: dict[str, float] = {}
     try:

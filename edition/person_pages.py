@@ -15,6 +15,7 @@ runs after the persons stage.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -121,10 +122,12 @@ def sort_key(p: Person) -> tuple:
     return (_ascii(p.family).lower(), _ascii(p.given).lower(), p.id)
 
 
+@functools.lru_cache(maxsize=65536)
 def _ascii(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65536)
 def _rel(url: str, page_url: str) -> str:
     return posixpath.relpath(url, posixpath.dirname(page_url) or ".")
 

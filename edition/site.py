@@ -545,8 +545,10 @@ def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
     say = functools.partial(print, file=sys.stderr, flush=True)
     url = _serve_url(host, port, "/")
 
+    from .cache import defer_writes, write_deferred
     reuse = PageReuse()
-    collector = IdleCollector()
+    defer_writes()                          # build/cache is written once the preview is shown (IdleCollector)
+    collector = IdleCollector(write_deferred)
 
     @collector.between
     def builder() -> None:
@@ -578,6 +580,7 @@ def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
         pass
     finally:
         server.shutdown()
+        write_deferred()                    # what the last rebuild made is in build/cache for the next build
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
@@ -591,13 +594,17 @@ class IdleCollector:
     off while a rebuild runs and collects once, ``IDLE`` seconds after it,
     unless the next rebuild has begun (then after that one).  Memory is still
     freed: reference counting is unaffected, and the cycles go at the next idle collection.
+
+    ``idle_work`` runs at the same moment, first: ``serve`` writes the cache entries of the
+    rebuild then (``edition.cache.write_deferred``), after the reader has the page.
     """
 
     IDLE = 1.0
 
-    def __init__(self) -> None:
+    def __init__(self, idle_work: Callable[[], object] | None = None) -> None:
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
+        self._idle_work = idle_work
 
     def between(self, build: Callable[[], None]) -> Callable[[], None]:
         """``build`` wrapped: the collector off while it runs, one collection once it is idle."""
@@ -618,9 +625,13 @@ class IdleCollector:
     def _collect(self) -> None:
         if self._lock.acquire(blocking=False):         # else a rebuild runs: it schedules the next one
             try:
+                if self._idle_work is not None:
+                    self._idle_work()
+            except OSError as exc:                       # the cache is only for speed: say so, go on
+                print(f"build/cache not written: {exc}", file=sys.stderr, flush=True)
+            finally:
                 gc.collect()
                 gc.enable()
-            finally:
                 self._lock.release()
 
 

@@ -212,6 +212,27 @@ def test_serve_memory_keeps_the_newest_entry_as_an_object(tmp_path):
     assert store.load("k", "a", "1" * 8) == payload                   # older key: from disk
 
 
+def test_serve_writes_cache_entries_once_idle(tmp_path):
+    """While writes are deferred (``serve``), a saved entry is served from memory at once and written
+    to disk when told (the newest of each name); an entry kept nowhere in memory is written at once."""
+    from edition import cache
+    store = Store(tmp_path, {})
+    cache.defer_writes()
+    try:
+        store.save("k", "a", "1" * 8, {"x": 1})
+        assert store.load("k", "a", "1" * 8) == {"x": 1}
+        assert Store(tmp_path).load("k", "a", "1" * 8) is None           # not on disk yet
+        store.save("k", "a", "2" * 8, {"x": 2})
+        assert cache.write_deferred() == 1                               # the newest entry of "a" only
+        assert Store(tmp_path).load("k", "a", "2" * 8) == {"x": 2}
+        assert Store(tmp_path).load("k", "a", "1" * 8) is None
+        assert cache.write_deferred() == 0
+        Store(tmp_path).save("k", "b", "3" * 8, 3)
+        assert Store(tmp_path).load("k", "b", "3" * 8) == 3
+    finally:
+        cache.write_now()
+
+
 def _two_texts(root: Path) -> Path:
     """A corpus of two: ``damaged`` asks for OCR correction, ``clean`` is evidence for its lexicon."""
     for slug, enabled in (("damaged", "true"), ("clean", "false")):

@@ -190,7 +190,8 @@ def test_search_index_has_the_words_not_the_apparatus(project):
 
 
 def test_serve_collects_garbage_between_rebuilds_not_during_one():
-    """``serve``'s builder runs with the cyclic collector off; once idle, the cycles it left are freed."""
+    """``serve``'s builder runs with the cyclic collector off; once idle, its idle work runs (the cache
+    is written) and the cycles it left are freed."""
     import gc
     import time
     import weakref
@@ -199,9 +200,9 @@ def test_serve_collects_garbage_between_rebuilds_not_during_one():
     class Node:
         pass
 
-    collector = IdleCollector()
-    collector.IDLE = 0.05
     seen: dict = {}
+    collector = IdleCollector(lambda: seen.setdefault("idle work", time.time()))
+    collector.IDLE = 0.05
 
     @collector.between
     def rebuild() -> None:
@@ -219,5 +220,6 @@ def test_serve_collects_garbage_between_rebuilds_not_during_one():
             time.sleep(0.02)
         assert seen["cycle"]() is None          # collected once idle
         assert gc.isenabled()
+        assert "idle work" in seen
     finally:
         gc.enable() if was_enabled else gc.disable()
