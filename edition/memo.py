@@ -37,6 +37,7 @@ class Memo:
     slug: str
     entries: dict = field(default_factory=dict)
     used: dict = field(default_factory=dict)
+    active: bool = False               # the build keeps memos (else a stage need not compute keys)
 
     def get(self, key: str):
         found = self.entries.get(key)
@@ -59,7 +60,7 @@ def open_memo(edition, stage: str, slug: str) -> Memo:
     if not place:
         return Memo(stage, slug)
     stored = _store(place).load("memo", f"{stage}-{slug}", place["code"])
-    return Memo(stage, slug, entries=stored if isinstance(stored, dict) else {})
+    return Memo(stage, slug, entries=stored if isinstance(stored, dict) else {}, active=True)
 
 
 def close_memo(edition, memo: Memo) -> None:

@@ -459,11 +459,12 @@ def link(text: Text, edition: Edition) -> None:
 def _link_unit(text: Text, unit: Unit, raws: list, linemap: LineMap, memo: Memo) -> None:
     """Link one unit's markers to its notes, or apply what a memo kept for the same blocks, notes and lines."""
     notes = [(r.number, r.loc.line, gives_source(r.text)) for r in raws]
-    key = _unit_key(unit, notes, linemap)
-    found = memo.get(key)
+    key = _unit_key(unit, notes, linemap) if memo.active else None
+    found = memo.get(key) if key else None
     if found is None:
         found = _linked(text, unit, notes, linemap)
-        memo.put(key, found)
+        if key:
+            memo.put(key, found)
     texts, orphaned, linked = found
     for pos, value in texts:
         unit.blocks[pos].text = value

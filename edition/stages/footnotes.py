@@ -119,6 +119,8 @@ def _memoised_extract(lines: list[Line], rules: _Rules, memo: Memo) -> Cut:
     breaks = _page_breaks_of(lines, rules.removed)
     numbers = {line.no for line in lines}
     exclude, continuations = rules.exclude & numbers, rules.continuations & numbers
+    if not memo.active:
+        return extract(lines, exclude, breaks, continuations=continuations)
     described = [[[ln.no, ln.text] for ln in lines], sorted(exclude), sorted(breaks), sorted(continuations)]
     key = hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
     kept = memo.get(key)

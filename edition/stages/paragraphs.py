@@ -61,6 +61,8 @@ def _unit_blocks(text: Text, unit: Unit, sources: dict, memo: Memo, context: str
     while every count and name they were decided on (``Lookups``) is still the same.
 
     The report entries and the paragraph breaks used are kept and replayed with them."""
+    if not memo.active:
+        return _blocks_of(text, unit, sources["own"], sources["corpus"], sources["person"], text.breaks_used)
     key = hashlib.sha256(json.dumps([context, unit.kind, [[ln.no, ln.text] for ln in unit.lines]],
                                     ensure_ascii=False).encode("utf-8")).hexdigest()
     kept = memo.get(key)
@@ -76,18 +78,24 @@ def _unit_blocks(text: Text, unit: Unit, sources: dict, memo: Memo, context: str
 def _blocks_recorded(text: Text, unit: Unit, sources: dict) -> tuple:
     """Make a unit's blocks recording what they read: (lookups, pickled blocks, report log, breaks used)."""
     lookups, log, used = Lookups(), ReportLog(), set()
-    own, corpus = lookups.recording("own", sources["own"]), lookups.recording("corpus", sources["corpus"])
-    rules = Rules(text.manifest["structure"], lookups.recording("person", sources["person"]))
-    breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
     report, text.report = text.report, log
     try:
-        blocks = list(_blocks(text, unit, own, corpus, rules, _document_heads(text), breaks, used))
-        marked = mark_epigraphs(blocks, unit.kind, rules)
-        if marked:
-            log.count("epigraphs", marked)
+        blocks = _blocks_of(text, unit, *(lookups.recording(name, sources[name]) for name in ("own", "corpus", "person")),
+                            used)
     finally:
         text.report = report
     return lookups, pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL), log, sorted(used)
+
+
+def _blocks_of(text: Text, unit: Unit, own, corpus, known_person, used: set[int]) -> list[Block]:
+    """A unit's blocks, epigraphs marked; the paragraph breaks that took effect are added to ``used``."""
+    rules = Rules(text.manifest["structure"], known_person)
+    breaks = {rule["line"]: rule for rule in text.manifest["paragraph_breaks"]}
+    blocks = list(_blocks(text, unit, own, corpus, rules, _document_heads(text), breaks, used))
+    marked = mark_epigraphs(blocks, unit.kind, rules)
+    if marked:
+        text.report.count("epigraphs", marked)
+    return blocks
 
 
 def split_at_breaks(groups: list[list[Line]], breaks, used: set[int]) -> list[list[Line]]:

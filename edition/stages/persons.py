@@ -82,7 +82,7 @@ def _linked_unit(text: Text, unit: Unit, reg: Register, lines: dict[int, str], m
     """Link one unit's passages, or take what a memo kept for the same register, passages and lines."""
     citation = bool(CITATION_UNITS.search(unit.title or ""))
     passages = _passages(unit)
-    key = _unit_key(reg, text.slug, citation, passages, lines) if reg.digest else None
+    key = _unit_key(reg, text.slug, citation, passages, lines) if reg.digest and memo.active else None
     found = memo.get(key) if key else None
     if found is None:
         found = _link_unit(text, reg, lines, citation, passages)

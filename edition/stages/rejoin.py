@@ -166,7 +166,8 @@ def run(edition: Edition) -> None:
     for text in edition.texts:
         own, corpus = own_vocabularies[text.slug], corpora[text.slug]
         # the text's own usage only, so a build of one text joins exactly as a full build
-        memo = open_memo(edition, "rejoin-evidence", text.slug) if edition.options.get("memo") else None
+        memo = open_memo(edition, "rejoin-evidence", text.slug)
+        memo = memo if memo.active else None
         evidence = SentenceEvidence.from_units(
             [[b.plain() for b in u.blocks if b.kind in ("para", "turn")] for u in text.units], person, memo)
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
