@@ -805,18 +805,33 @@ def data_files(edition: Edition) -> list[DataFile]:
     files: list[DataFile] = []
     site = site_address(edition)
     meta = edition_meta(edition)
+    memo = edition.options.get("rendered")               # serve: a text's files kept while its result is
+    keys = edition.options.get("text_keys") or {}
     for text in edition.texts:
-        lines = [json.dumps(r, ensure_ascii=False) for r in passage_records(edition, text)]
-        files.append(DataFile(f"data/{text.slug}.jsonl", ("\n".join(lines) + "\n").encode("utf-8")))
-        work = csl_item(text, meta, f"{site}{page_path(text.slug, None)}" if site else "")
-        files.append(DataFile(f"data/{text.slug}.csl.json",
-                              (json.dumps([work], ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
-        files.append(DataFile(f"data/{text.slug}.bib", bibtex(text, work, bibtex_key(text)).encode("utf-8")))
-        files.append(DataFile(f"data/{text.slug}.ris", ris(text, work).encode("utf-8")))
-        files.append(DataFile(cite_script_path(text, None), cite_script(edition, text, None)))
-        for unit in _live(text):
-            files.append(DataFile(cite_script_path(text, unit), cite_script(edition, text, unit)))
-        files.extend(gone_pages(edition, text))
+        if memo is not None and keys.get(text.slug):
+            read = (keys[text.slug], site, meta, bool(edition.options.get("pdf")))
+            files.extend(memo.made("data-files", read, lambda text=text: _text_data_files(edition, text, site, meta)))
+        else:
+            files.extend(_text_data_files(edition, text, site, meta))
+    return files
+
+
+def _text_data_files(edition: Edition, text: Text, site: str, meta: dict) -> list[DataFile]:
+    """One text's data files; a function of its pipeline result (``text_keys``, ``edition.parallel.result_key``:
+    its inputs and the corpus counts it consulted), the edition's metadata, its address and whether PDFs
+    are built."""
+    files: list[DataFile] = []
+    lines = [json.dumps(r, ensure_ascii=False) for r in passage_records(edition, text)]
+    files.append(DataFile(f"data/{text.slug}.jsonl", ("\n".join(lines) + "\n").encode("utf-8")))
+    work = csl_item(text, meta, f"{site}{page_path(text.slug, None)}" if site else "")
+    files.append(DataFile(f"data/{text.slug}.csl.json",
+                          (json.dumps([work], ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
+    files.append(DataFile(f"data/{text.slug}.bib", bibtex(text, work, bibtex_key(text)).encode("utf-8")))
+    files.append(DataFile(f"data/{text.slug}.ris", ris(text, work).encode("utf-8")))
+    files.append(DataFile(cite_script_path(text, None), cite_script(edition, text, None)))
+    for unit in _live(text):
+        files.append(DataFile(cite_script_path(text, unit), cite_script(edition, text, unit)))
+    files.extend(gone_pages(edition, text))
     return files
 
 

@@ -45,7 +45,7 @@ class Page:
         return self.url[: -len(".html")] + ".md"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DataFile:
     """A non-page file written into the site (e.g. ``data/getty.jsonl``)."""
 

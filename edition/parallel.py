@@ -31,7 +31,9 @@ the cache would not have it.
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import importlib
+import json
 import multiprocessing
 import os
 import time
@@ -155,7 +157,15 @@ def _run_texts(root, only, progress, store, inputs, after_first_group, jobs, opt
                 store.save("pipeline", slug, keys[slug], results[slug])
     edition = _assemble(loaded, order, results, store, inputs, root)
     edition.options["texts_run"] = [slug for slug in order if slug in ran]
+    edition.options["text_keys"] = {slug: result_key(keys[slug], results[slug]) for slug in order} if keys else {}
     return edition
+
+
+def result_key(key: str, result: TextResult) -> str:
+    """What a text's result is a function of: its inputs (``key``) and the corpus counts it consulted
+    (the same inputs give another result when another text changed a count it read)."""
+    consulted = json.dumps(result.lookups, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{key}\0{consulted}".encode("utf-8")).hexdigest()
 
 
 def _load(root: str, only, progress) -> Edition:

@@ -40,19 +40,26 @@ class RenderMemo:
 
     def page(self, name: str, values: tuple, render: Callable[[], str]) -> str:
         """The HTML of template ``name`` for ``values`` (everything the template reads): kept or rendered."""
+        return self.made(name, values, render)
+
+    def made(self, name: str, values: tuple, make: Callable[[], object]):
+        """What ``make`` returns (a page, or a text's data files) for ``values``, everything it reads:
+        kept from the last build or made now.  What is kept is handed out again, so it must not be changed."""
         try:
             key = hashlib.sha256(self.templates + pickle.dumps((name, values), protocol=5)).digest()
         except (pickle.PicklingError, TypeError, AttributeError):
             self.rendered += 1
-            return render()
-        html = self.used.get(key) or self.kept.get(key)
-        if html is None:
-            html = render()
+            return make()
+        found = self.used.get(key)
+        if found is None:
+            found = self.kept.get(key)
+        if found is None:
+            found = make()
             self.rendered += 1
         else:
             self.reused += 1
-        self.used[key] = html
-        return html
+        self.used[key] = found
+        return found
 
     def finish(self) -> None:
         """The build ended well: keep its pages (only those) for the next one."""

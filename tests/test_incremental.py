@@ -200,6 +200,16 @@ def test_a_cached_text_reruns_when_a_count_it_consulted_changes():
     assert _inconsistent({"a": a_before, "b": b, "c": c}, ["a", "b", "c"]) == set()
 
 
+def test_a_texts_result_key_covers_the_corpus_counts_it_consulted():
+    """Same inputs, another count consulted (another text changed it): another result, another key (serve
+    keeps a text's data files under it)."""
+    from edition.parallel import result_key
+    before = _result("b", {}, {"co-operation": 1})
+    assert result_key("k", before) == result_key("k", _result("b", {"x": 5}, {"co-operation": 1}))
+    assert result_key("k", before) != result_key("k", _result("b", {}, {"co-operation": 2}))
+    assert result_key("k", before) != result_key("j", before)
+
+
 def test_serve_memory_keeps_the_newest_entry_as_an_object(tmp_path):
     memory: dict = {}
     store = Store(tmp_path, memory)

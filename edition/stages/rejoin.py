@@ -71,8 +71,9 @@ class SentenceEvidence:
     def __init__(self, texts, person=lambda w: False, units=None, memo=None):
         self._texts = texts
         self._units, self._memo = units, memo                     # see ``from_units``
+        self._keyed: list[tuple[str, list[str]]] | None = None    # (memo key, passages) of each unit
         self._counts = None
-        self._pairs: Counter | None = None                        # (word, next word) as printed
+        self._pairs: list[Counter] | None = None                  # (word, next word) as printed: per unit
         self._following: dict[str, Counter] = {}                  # word -> the words after it, lowercase
         self.person = person
 
@@ -98,13 +99,12 @@ class SentenceEvidence:
             else:
                 final, going_on = self._unit_counts()
             self._counts = final, going_on, text, exact
-            self._texts = self._units = None
+            self._texts = None
         return self._counts
 
     def _unit_counts(self) -> tuple[Counter, Counter]:
         final, going_on = Counter(), Counter()
-        for passages in self._units:
-            key = hashlib.sha256(json.dumps(passages, ensure_ascii=False).encode("utf-8")).hexdigest()
+        for key, passages in self._keyed_units():
             counts = self._memo.get(key)
             if counts is None:
                 text = "\n¶\n".join(passages).lower()
@@ -113,6 +113,26 @@ class SentenceEvidence:
             final.update(counts[0])
             going_on.update(counts[1])
         return final, going_on
+
+    def _keyed_units(self) -> list[tuple[str, list[str]]]:
+        if self._keyed is None:
+            self._keyed = [(hashlib.sha256(json.dumps(passages, ensure_ascii=False).encode("utf-8")).hexdigest(),
+                            passages) for passages in self._units]
+        return self._keyed
+
+    def _pair_counts(self) -> list[Counter]:
+        """Each two neighbouring words as printed, counted: for the whole text, or (with a memo) per unit,
+        each unit's counts kept in the memo (a question sums them; it is asked a few dozen times)."""
+        if self._units is None:
+            return [_counted(PAIR_RE, self._count()[3])]
+        out = []
+        for key, passages in self._keyed_units():
+            counts = self._memo.get(f"pairs-{key}")
+            if counts is None:
+                counts = _counted(PAIR_RE, "\n¶\n".join(passages))
+                self._memo.put(f"pairs-{key}", counts)
+            out.append(counts)
+        return out
 
     def final(self, word: str) -> int:
         """How often ``word`` ends a sentence in the text."""
@@ -126,8 +146,8 @@ class SentenceEvidence:
         if word == nxt or not (WORD_RUN_RE.fullmatch(word) and WORD_RUN_RE.fullmatch(nxt)):
             return len(re.findall(rf"(?<![\w-]){re.escape(word)}\s+{re.escape(nxt)}(?![\w-])", exact))
         if self._pairs is None:                   # asked about dozens of words: every pair counted at once
-            self._pairs = _counted(PAIR_RE, exact)
-        return self._pairs[(word, nxt)]
+            self._pairs = self._pair_counts()
+        return sum(counts[(word, nxt)] for counts in self._pairs)
 
     def never_final(self, word: str) -> bool:
         final, going_on = self._count()[:2]
