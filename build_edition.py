@@ -150,9 +150,10 @@ def cmd_check(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from edition.build import regenerate
+    from edition.build import regenerate, warm_up
     from edition.site import serve
-    serve(lambda: regenerate(args.root), args.root, host=args.host, port=args.port)
+    serve(lambda: regenerate(args.root), args.root, host=args.host, port=args.port,
+          warm_up=lambda: warm_up(args.root))
     return 0
 
 

@@ -215,6 +215,22 @@ def regenerate(root: Path | str):
     return site
 
 
+def warm_up(root: Path | str) -> None:
+    """``serve``, idle after its first build (every text from build/cache): load what the first rebuild
+    of a text needs, the OCR lexicon and the stages' memos, so that the first edit is as quick as the next."""
+    from .cache import BuildCache
+    from .clean.ocr_words import bigram_model_of
+    from .memo import warm_memos
+    from .parallel import lexicon_from_cache, preload
+    from .stages.correct import edition_lexicon
+    root = Path(root).resolve()
+    caches = BuildCache(root, None, memory=_SERVED)
+    lexicon_from_cache(caches.store, caches.inputs)
+    preload(str(root))                                   # the word lists and the segmenter
+    bigram_model_of(edition_lexicon(str(root)))
+    warm_memos(str(caches.store.directory), caches.inputs.code)
+
+
 def summary_lines(edition: Edition) -> list[str]:
     """The short report printed at the end of ``build`` and ``check``."""
     if "summary_lines" in edition.options:           # an unchanged build: the lines of the last one

@@ -70,6 +70,16 @@ def close_memo(edition, memo: Memo) -> None:
         _store(place).save("memo", f"{memo.stage}-{memo.slug}", place["code"], memo.used)
 
 
+def warm_memos(directory: str, code: str) -> int:
+    """Load every memo stored for ``code`` into this process' memory (``serve``, while idle: the first
+    rebuild of a text then finds them there); return how many."""
+    from pathlib import Path
+    place = memo_place(directory, code)
+    suffix = f"-{code}.pickle"
+    names = sorted(p.name[:-len(suffix)] for p in (Path(directory) / "memo").glob(f"*{suffix}"))
+    return sum(_store(place).load("memo", name, code) is not None for name in names)
+
+
 def _store(place: dict) -> Store:
     return Store(place["directory"], memory=_IN_MEMORY.setdefault(place["directory"], {}))
 

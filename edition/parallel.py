@@ -130,7 +130,7 @@ def _run_texts(root, only, progress, store, inputs, after_first_group, jobs, opt
                 results[slug] = cached
     pending = [t for t in loaded.texts if t.slug not in results]
     if pending and store is not None and inputs is not None:
-        _lexicon_from_cache(store, inputs)
+        lexicon_from_cache(store, inputs)
     timings: dict[str, float] = {}
     ran: set[str] = set()
     for _ in range(ROUNDS):
@@ -193,14 +193,14 @@ def _run(root: str, options: dict, texts: list[Text], known: dict[str, TextResul
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     if jobs < 2 or context is None:
         return _run_here(root, options, texts, known, timings, after_first_group)
-    _preload(root)               # once here, inherited by every forked worker
+    preload(root)                # once here, inherited by every forked worker
     from .processes import die_with_parent
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         return _run_pooled(pool, root, options, texts, known, timings, after_first_group)
 
 
-def _preload(root: str) -> None:
+def preload(root: str) -> None:
     """Load the word lists, the segmentation dictionary and the OCR lexicon in this process."""
     from .clean.hyphenation import preload
     from .clean.ocr_words import preload as preload_segmenter
@@ -210,7 +210,7 @@ def _preload(root: str) -> None:
     edition_lexicon(root).prefixes()
 
 
-def _lexicon_from_cache(store: Store, inputs: Inputs) -> None:
+def lexicon_from_cache(store: Store, inputs: Inputs) -> None:
     """The OCR lexicon (``correct.edition_lexicon``) from build/cache, keyed by the code and exactly
     what it is made from (``Inputs.lexicon``); made and saved when missing.  So a build that
     reruns one text, or ``serve``, does not assemble it again: the stage finds it made."""

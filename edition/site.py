@@ -535,8 +535,10 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 # ---------------------------------------------------------------- live preview
 def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
-          port: int = 8000, open_in_browser: bool = False) -> None:
-    """Serve a live preview; rebuild (pipeline included) when sources change."""
+          port: int = 8000, open_in_browser: bool = False, warm_up: Callable[[], None] | None = None) -> None:
+    """Serve a live preview; rebuild (pipeline included) when sources change.
+
+    ``warm_up`` runs once, when the process is first idle (``edition.build.warm_up``)."""
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
     root = Path(root).resolve()
@@ -548,7 +550,16 @@ def serve(regenerate: Callable[[], Site], root: Path, host: str = "127.0.0.1",
     from .cache import defer_writes, write_deferred
     reuse = PageReuse()
     defer_writes()                          # build/cache is written once the preview is shown (IdleCollector)
-    collector = IdleCollector(write_deferred)
+    pending = [warm_up] if warm_up else []
+
+    def idle_work() -> None:
+        write_deferred()
+        while pending:
+            try:
+                pending.pop()()
+            except Exception as exc:        # noqa: BLE001 - only for speed: the first rebuild loads it itself
+                say(f"(warm-up skipped: {exc})")
+    collector = IdleCollector(idle_work)
 
     @collector.between
     def builder() -> None:

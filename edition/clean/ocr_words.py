@@ -345,7 +345,7 @@ class Corrector:
         """``should he borne`` -> ``should be borne``: a word the neighbours say was misread."""
         if not self.config.real_word:
             return text
-        model = _bigram_model_of(self.lex)
+        model = bigram_model_of(self.lex)
 
         def repl(m: re.Match) -> str:
             word = m.group(1)
@@ -644,7 +644,7 @@ class Corrector:
 _BIGRAM_MODELS: list = []           # [(lexicon, model)]: the newest lexicon's model (serve rebuilds keep it)
 
 
-def _bigram_model_of(lex: Lexicon) -> "real_words.BigramModel":
+def bigram_model_of(lex: Lexicon) -> "real_words.BigramModel":
     """The English bigram model with the clean texts' bigrams of ``lex`` (summing its lists takes 0.5 s)."""
     if not _BIGRAM_MODELS or _BIGRAM_MODELS[0][0] is not lex:
         unigrams, bigrams = real_words.english_model_counts()
