@@ -22,7 +22,11 @@ makes, only how fast (the builds with and without one are compared byte for byte
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from .cache import Store
 
@@ -47,6 +51,20 @@ class Memo:
 
     def put(self, key: str, value) -> None:
         self.used[key] = value
+
+    def made(self, key: str | None, make: Callable[[], object]):
+        """The result kept under ``key``, or ``make()`` (then kept); no key: made, nothing kept."""
+        found = self.get(key) if key else None
+        if found is None:
+            found = make()
+            if key:
+                self.put(key, found)
+        return found
+
+
+def content_key(value, default=None) -> str:
+    """SHA-256 of ``value`` as JSON (``default``: how to write what JSON has no form for): a memo's key."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, default=default).encode("utf-8")).hexdigest()
 
 
 def memo_place(directory: str, code: str) -> dict:
@@ -73,7 +91,6 @@ def close_memo(edition, memo: Memo) -> None:
 def warm_memos(directory: str, code: str) -> int:
     """Load every memo stored for ``code`` into this process' memory (``serve``, while idle: the first
     rebuild of a text then finds them there); return how many."""
-    from pathlib import Path
     place = memo_place(directory, code)
     suffix = f"-{code}.pickle"
     names = sorted(p.name[:-len(suffix)] for p in (Path(directory) / "memo").glob(f"*{suffix}"))

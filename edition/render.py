@@ -507,7 +507,7 @@ def rendered_page(edition: Edition, env: Environment, name: str, read: tuple, co
     template = env.get_template(name)
     if memo is None:
         return template.render(**context)
-    return memo.page(name, read, lambda: template.render(**context))
+    return memo.made(name, read, lambda: template.render(**context))
 
 
 def build_site_model(edition: Edition, pdfs: dict | None = None) -> Site:

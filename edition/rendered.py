@@ -2,12 +2,12 @@
 
 A page's HTML is a function of its template (and the templates it imports) and of the values
 handed to it.  The writer names those values for each page it renders through this memo
-(``RenderMemo.page``); the key is the SHA-256 of the template files and of the pickled values, so
+(``RenderMemo.made``); the key is the SHA-256 of the template files and of the pickled values, so
 an equal key means an equal page, and a miss only costs the render a build without memo does.
 
     memo = RenderMemo()
     memo.start(root)                                   # a build begins: the templates' digest is taken
-    html = memo.page("unit.html.j2", (text.slug, unit, margin), lambda: template.render(...))
+    html = memo.made("unit.html.j2", (text.slug, unit, margin), lambda: template.render(...))
     memo.finish()                                      # keeps only the pages of this build
 
 ``serve`` keeps one ``RenderMemo`` between rebuilds (``edition.build.regenerate``); a one-shot
@@ -37,10 +37,6 @@ class RenderMemo:
             self.kept = {}
         self.templates, self.used, self.rendered, self.reused = digest, {}, 0, 0
         return self
-
-    def page(self, name: str, values: tuple, render: Callable[[], str]) -> str:
-        """The HTML of template ``name`` for ``values`` (everything the template reads): kept or rendered."""
-        return self.made(name, values, render)
 
     def made(self, name: str, values: tuple, make: Callable[[], object]):
         """What ``make`` returns (a page, or a text's data files) for ``values``, everything it reads:

@@ -19,8 +19,6 @@ a common word is joined, two parts that are both words are kept apart.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from functools import lru_cache
@@ -133,19 +131,14 @@ def shared_vocabularies(edition, stage: str, lines_of) -> tuple[dict[str, Vocabu
 def _own_vocabulary(edition, stage: str, text, lines_of) -> Vocabulary:
     """A text's own vocabulary; with a memo (``edition.memo``), counted per unit and only for the units
     whose lines changed (``lines_of(text, unit)``: the unit's lines, the sum is the same)."""
-    if not edition.options.get("memo"):
-        return Vocabulary.from_lines(lines_of(text))
-    from ..memo import close_memo, open_memo
+    from ..memo import close_memo, content_key, open_memo
     memo = open_memo(edition, f"vocabulary-{stage}", text.slug)
+    if not memo.active:
+        return Vocabulary.from_lines(lines_of(text))
     parts = []
     for unit in text.units:
         lines = list(lines_of(text, unit))
-        key = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode("utf-8")).hexdigest()
-        counts = memo.get(key)
-        if counts is None:
-            counts = Vocabulary.signed_counts(lines)
-            memo.put(key, counts)
-        parts.append(counts)
+        parts.append(memo.made(content_key(lines), lambda: Vocabulary.signed_counts(lines)))
     close_memo(edition, memo)
     return Vocabulary.from_parts(parts)
 

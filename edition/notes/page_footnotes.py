@@ -31,13 +31,11 @@ marker stay, unanchored, at the end of the unit.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 
 from ..clean.ocr_digits import readings
-from ..memo import Memo, close_memo, open_memo
+from ..memo import Memo, close_memo, content_key, open_memo
 from ..model import Block, Edition, Line, Text, Unit, token
 from . import core
 
@@ -317,25 +315,23 @@ class LineMap:
 
     def within(self, first: int, last: int) -> list[tuple[int, str]]:
         """The lines from ``first`` to ``last`` that ``line_of`` counts: ``[(no, text), ...]``."""
-        i = _bisect(self.nos, first)
-        out = []
-        while i < len(self.lines) and self.lines[i].no <= last:
-            out.append((self.lines[i].no, self.lines[i].text))
-            i += 1
-        return out
+        return [(line.no, line.text) for line in self._between(first, last)]
 
     def line_of(self, block: Block, offset: int) -> int:
         first, last = block.loc.line, max(block.line_end, block.loc.line)
-        lo = _bisect(self.nos, first)
         budget = _weight(block.text[:offset])
-        i = lo
-        while i < len(self.lines) and self.lines[i].no <= last:
-            w = _weight(self.lines[i].text)
+        for line in self._between(first, last):
+            w = _weight(line.text)
             if budget < w:
-                return self.lines[i].no
+                return line.no
             budget -= w
-            i += 1
         return last
+
+    def _between(self, first: int, last: int):
+        i = _bisect(self.nos, first)
+        while i < len(self.lines) and self.lines[i].no <= last:
+            yield self.lines[i]
+            i += 1
 
 
 def _weight(s: str) -> int:
@@ -460,12 +456,7 @@ def _link_unit(text: Text, unit: Unit, raws: list, linemap: LineMap, memo: Memo)
     """Link one unit's markers to its notes, or apply what a memo kept for the same blocks, notes and lines."""
     notes = [(r.number, r.loc.line, gives_source(r.text)) for r in raws]
     key = _unit_key(unit, notes, linemap) if memo.active else None
-    found = memo.get(key) if key else None
-    if found is None:
-        found = _linked(text, unit, notes, linemap)
-        if key:
-            memo.put(key, found)
-    texts, orphaned, linked = found
+    texts, orphaned, linked = memo.made(key, lambda: _linked(text, unit, notes, linemap))
     for pos, value in texts:
         unit.blocks[pos].text = value
     for number, line in orphaned:
@@ -479,7 +470,7 @@ def _unit_key(unit: Unit, notes: list, linemap: LineMap) -> str:
     for block in unit.blocks:
         first, last = block.loc.line, max(block.line_end, block.loc.line)
         described.append([block.kind, block.text, block.rows is None, first, last, linemap.within(first, last)])
-    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return content_key(described)
 
 
 def _linked(text: Text, unit: Unit, notes: list, linemap: LineMap) -> tuple[list, list, int]:

@@ -20,7 +20,6 @@ words never count as evidence for itself).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ import yaml
 from ..inputs import read_table, table_row_problem
 from ..clean.lexicon import Lexicon
 from ..clean.ocr_words import RULES, Config, Corrector
-from ..memo import close_memo, open_memo
+from ..memo import close_memo, content_key, open_memo
 from ..model import TOKEN_RE, Block, Correction, Edition, Text, plain
 from ..pipeline import BuildError
 
@@ -195,14 +194,13 @@ def _correct_text(text: Text, lexicon: Lexicon, lexicon_key: str, edition: Editi
         lines.setdefault(line.no, line.text)
     memo = open_memo(edition, "correct", text.slug)
     context = _context_key(lexicon_key, config, corrector)
+
+    def corrected(block, scope, window):
+        corrector.scope = scope                           # note-only rules (note-spacing) see "notes"
+        return _correct_block(block, corrector, window)
     for block, scope in scoped_blocks(text):
         window = _Window.of(block, lines, vetoes)
-        key = _block_key(context, scope, block, window)
-        outcome = memo.get(key)
-        if outcome is None:
-            corrector.scope = scope                       # note-only rules (note-spacing) see "notes"
-            outcome = _correct_block(block, corrector, window)
-            memo.put(key, outcome)
+        outcome = memo.made(_block_key(context, scope, block, window), lambda: corrected(block, scope, window))
         _apply(outcome, block, text, used, found_forms)
     close_memo(edition, memo)
     for c in text.report.corrections:
@@ -226,14 +224,13 @@ def _context_key(lexicon_key: str, config: Config, corrector: Corrector) -> str:
                  "digits": sorted(config.digits.items()), "rules": list(config.rules), "keep": sorted(config.keep),
                  "real_word": config.real_word, "max_edits": config.max_edits,
                  "readings": sorted(config.readings.items()), "references": references}
-    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return content_key(described)
 
 
 def _block_key(context: str, scope: str, block: Block, window: "_Window") -> str:
     """The content key of one block's correction: the context, the block and its witness lines."""
     content = block.rows if block.rows is not None else block.text
-    described = [context, scope, content, window.range, sorted(window.vetoes)]
-    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return content_key([context, scope, content, window.range, sorted(window.vetoes)])
 
 
 def _readings_rel(text: Text) -> str:

@@ -16,12 +16,10 @@ break cut become neighbours for the ``rejoin`` stage; their text is kept in
 from __future__ import annotations
 
 import bisect
-import hashlib
-import json
 from dataclasses import dataclass
 
 from ..clean.footnote_blocks import Cut, CutNote, extract
-from ..memo import Memo, close_memo, open_memo
+from ..memo import Memo, close_memo, content_key, open_memo
 from ..model import Edition, Line, RawNote, Text
 from ..pipeline import BuildError
 
@@ -121,13 +119,8 @@ def _memoised_extract(lines: list[Line], rules: _Rules, memo: Memo) -> Cut:
     exclude, continuations = rules.exclude & numbers, rules.continuations & numbers
     if not memo.active:
         return extract(lines, exclude, breaks, continuations=continuations)
-    described = [[[ln.no, ln.text] for ln in lines], sorted(exclude), sorted(breaks), sorted(continuations)]
-    key = hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
-    kept = memo.get(key)
-    if kept is None:
-        cut = extract(lines, exclude, breaks, continuations=continuations)
-        kept = _positions(cut, lines)
-        memo.put(key, kept)
+    key = content_key([[[ln.no, ln.text] for ln in lines], sorted(exclude), sorted(breaks), sorted(continuations)])
+    kept = memo.made(key, lambda: _positions(extract(lines, exclude, breaks, continuations=continuations), lines))
     return _from_positions(kept, lines)
 
 

@@ -15,8 +15,6 @@ Stalin" / "I consider that..."`` -> an opener (dateline, addressee) and a para.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import pickle
 import re
 
@@ -26,7 +24,7 @@ from ..clean.junk import strip_line_end_junk
 from ..clean.structure import (Rules, Segment, mark_epigraphs, peel_closer, peel_opener, peel_section_heading,
                                split_turns,
                                stage_directions)
-from ..memo import Lookups, Memo, ReportLog, close_memo, open_memo
+from ..memo import Lookups, Memo, ReportLog, close_memo, content_key, open_memo
 from ..model import Block, Edition, Line, Text, Unit, token
 
 NUMBERED_ITEM_RE = re.compile(r"\d+[.)] ")
@@ -52,8 +50,7 @@ CONTEXT = ("verse", "hyphen_keep", "hyphen_join", "markup", "wrap", "structure",
 
 
 def _context_key(text: Text) -> str:
-    described = [text.source_path, {name: text.manifest[name] for name in CONTEXT}]
-    return hashlib.sha256(json.dumps(described, ensure_ascii=False, default=repr).encode("utf-8")).hexdigest()
+    return content_key([text.source_path, {name: text.manifest[name] for name in CONTEXT}], default=repr)
 
 
 def _unit_blocks(text: Text, unit: Unit, sources: dict, memo: Memo, context: str) -> list[Block]:
@@ -63,8 +60,7 @@ def _unit_blocks(text: Text, unit: Unit, sources: dict, memo: Memo, context: str
     The report entries and the paragraph breaks used are kept and replayed with them."""
     if not memo.active:
         return _blocks_of(text, unit, sources["own"], sources["corpus"], sources["person"], text.breaks_used)
-    key = hashlib.sha256(json.dumps([context, unit.kind, [[ln.no, ln.text] for ln in unit.lines]],
-                                    ensure_ascii=False).encode("utf-8")).hexdigest()
+    key = content_key([context, unit.kind, [[ln.no, ln.text] for ln in unit.lines]])
     kept = memo.get(key)
     if kept is None or not kept[0].hold(sources):
         kept = _blocks_recorded(text, unit, sources)

@@ -15,12 +15,10 @@ mention: it is counted (``person-name-in-title``) and left unlinked.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
-from ..memo import Memo, close_memo, open_memo
+from ..memo import Memo, ReportLog, close_memo, content_key, open_memo
 from ..model import TOKEN_OPEN, TOKEN_RE, Block, Edition, Loc, Mention, Text, Unit, token
 from ..persons import REGISTER_PATH, Match, Register, RegisterError, find_mentions, load_register, unused_overrides
 from ..pipeline import BuildError
@@ -59,14 +57,8 @@ class _Linked:
 
     contents: list = field(default_factory=list)      # per passage: str, or rows
     mentions: list = field(default_factory=list)      # (passage, person, surface, snippet, line, in_note)
-    events: list = field(default_factory=list)        # ("warn", code, line, message) or ("count", rule)
+    log: ReportLog = field(default_factory=ReportLog)
     overrides: list = field(default_factory=list)     # register override keys applied
-
-    def warn(self, code: str, line: int, message: str) -> None:
-        self.events.append(("warn", code, line, message))
-
-    def count(self, rule: str) -> None:
-        self.events.append(("count", rule))
 
 
 def _passages(unit: Unit) -> list[tuple[Block, bool, int]]:
@@ -83,12 +75,7 @@ def _linked_unit(text: Text, unit: Unit, reg: Register, lines: dict[int, str], m
     citation = bool(CITATION_UNITS.search(unit.title or ""))
     passages = _passages(unit)
     key = _unit_key(reg, text.slug, citation, passages, lines) if reg.digest and memo.active else None
-    found = memo.get(key) if key else None
-    if found is None:
-        found = _link_unit(text, reg, lines, citation, passages)
-        if key:
-            memo.put(key, found)
-    return found
+    return memo.made(key, lambda: _link_unit(text, reg, lines, citation, passages))
 
 
 def _unit_key(reg: Register, slug: str, citation: bool, passages, lines: dict[int, str]) -> str:
@@ -99,7 +86,7 @@ def _unit_key(reg: Register, slug: str, citation: bool, passages, lines: dict[in
         first, last = _Locator.span(block)
         described.append([in_note, discourse, first, last, block.text if block.rows is None else block.rows,
                           [lines.get(n, "") for n in range(first, last + 1)]])
-    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return content_key(described)
 
 
 def _link_unit(text: Text, reg: Register, lines: dict[int, str], citation: bool, passages) -> _Linked:
@@ -129,11 +116,7 @@ def _apply(linked: _Linked, edition: Edition, text: Text, unit: Unit) -> None:
         edition.mentions.append(Mention(person=person, text_slug=text.slug, unit_slug=unit.slug,
                                         block=passages[pos][0], surface=surface, snippet=snip,
                                         loc=Loc(text.source_path, line), in_note=in_note))
-    for event in linked.events:
-        if event[0] == "warn":
-            text.report.warn(event[1], Loc(text.source_path, event[2]), event[3])
-        else:
-            text.report.count(event[1])
+    linked.log.replay(text.report)
     edition.persons.used_overrides.update(tuple(key) for key in linked.overrides)
 
 
@@ -158,28 +141,29 @@ def _link_string(text: Text, block: Block, pos: int, raw: str, reg: Register, lo
     titles = None
     for m in matches:
         line = m.line or block.loc.line
+        loc = Loc(text.source_path, line)
         if m.person is None:
             if m.review:
                 cands = ", ".join(m.candidates) or "-"
-                linked.warn("W-PERSON-AMBIGUOUS", line, f"'{m.surface}' not linked ({m.reason}; "
-                            f"candidates: {cands})")
-                linked.count("person-review")
+                linked.log.warn("W-PERSON-AMBIGUOUS", loc, f"'{m.surface}' not linked ({m.reason}; "
+                                f"candidates: {cands})")
+                linked.log.count("person-review")
             elif m.reason == "place":
-                linked.count("person-name-as-place")
+                linked.log.count("person-name-as-place")
             continue
         if titles is None:
             titles = in_title(raw)
         if any(titles[m.start:m.end]):
-            linked.count("person-name-in-title")      # "Inoy Stalin": a cited work, not a mention
+            linked.log.count("person-name-in-title")      # "Inoy Stalin": a cited work, not a mention
             continue
         start, end = index[m.start], index[m.end - 1] + 1
         if end - start != m.end - m.start or any(blocked[m.start:m.end]):
-            linked.warn("W-PERSON-AMBIGUOUS", line, f"'{m.surface}' not linked (inside a link or split "
-                        "by markup)")
+            linked.log.warn("W-PERSON-AMBIGUOUS", loc, f"'{m.surface}' not linked (inside a link or split "
+                            "by markup)")
             continue
         inserts.append((start, end, m.person))
         linked.mentions.append((pos, m.person, m.surface, snippet(plain, m.start, m.end), line, in_note))
-        linked.count("person-mentions")
+        linked.log.count("person-mentions")
     for start, end, pid in reversed(inserts):
         raw = raw[:start] + token("person", pid) + raw[start:end] + token("/person") + raw[end:]
     return raw

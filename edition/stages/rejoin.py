@@ -27,14 +27,12 @@ three words ("had frequently signed" + "Politburo decisions.").
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import operator
 import re
 from collections import Counter
 
 from ..clean.hyphenation import join_decision, shared_vocabularies
-from ..memo import close_memo, open_memo
+from ..memo import close_memo, content_key, open_memo
 from ..model import TOKEN_RE, Block, Edition, plain
 
 SENTENCE_END = tuple(".!?:;…")
@@ -87,7 +85,8 @@ class SentenceEvidence:
         counts are kept under its passages, so only a changed unit is counted again.  Same counts:
         nothing spans the "¶" between passages, so a text's counts are the sum of its units'."""
         units = [passages for passages in units if passages]
-        return cls([t for passages in units for t in passages], person, units if memo is not None else None, memo)
+        kept = memo is not None and memo.active
+        return cls([t for passages in units for t in passages], person, units if kept else None, memo)
 
     def _count(self):
         if self._counts is None:
@@ -95,7 +94,7 @@ class SentenceEvidence:
             exact = "\n¶\n".join(self._texts)
             text = exact.lower()
             if self._units is None:
-                final, going_on = _counted(FINAL_RE, text), _counted(GOING_ON_RE, text)
+                final, going_on = _sentence_counts(text)
             else:
                 final, going_on = self._unit_counts()
             self._counts = final, going_on, text, exact
@@ -105,19 +104,14 @@ class SentenceEvidence:
     def _unit_counts(self) -> tuple[Counter, Counter]:
         final, going_on = Counter(), Counter()
         for key, passages in self._keyed_units():
-            counts = self._memo.get(key)
-            if counts is None:
-                text = "\n¶\n".join(passages).lower()
-                counts = _counted(FINAL_RE, text), _counted(GOING_ON_RE, text)
-                self._memo.put(key, counts)
+            counts = self._memo.made(key, lambda: _sentence_counts("\n¶\n".join(passages).lower()))
             final.update(counts[0])
             going_on.update(counts[1])
         return final, going_on
 
     def _keyed_units(self) -> list[tuple[str, list[str]]]:
         if self._keyed is None:
-            self._keyed = [(hashlib.sha256(json.dumps(passages, ensure_ascii=False).encode("utf-8")).hexdigest(),
-                            passages) for passages in self._units]
+            self._keyed = [(content_key(passages), passages) for passages in self._units]
         return self._keyed
 
     def _pair_counts(self) -> list[Counter]:
@@ -125,14 +119,8 @@ class SentenceEvidence:
         each unit's counts kept in the memo (a question sums them; it is asked a few dozen times)."""
         if self._units is None:
             return [_counted(PAIR_RE, self._count()[3])]
-        out = []
-        for key, passages in self._keyed_units():
-            counts = self._memo.get(f"pairs-{key}")
-            if counts is None:
-                counts = _counted(PAIR_RE, "\n¶\n".join(passages))
-                self._memo.put(f"pairs-{key}", counts)
-            out.append(counts)
-        return out
+        return [self._memo.made(f"pairs-{key}", lambda: _counted(PAIR_RE, "\n¶\n".join(passages)))
+                for key, passages in self._keyed_units()]
 
     def final(self, word: str) -> int:
         """How often ``word`` ends a sentence in the text."""
@@ -165,6 +153,11 @@ class SentenceEvidence:
         return self._following[word][nxt]
 
 
+def _sentence_counts(text: str) -> tuple[Counter, Counter]:
+    """How often each word ends a sentence, and goes on, in ``text`` (lowercased)."""
+    return _counted(FINAL_RE, text), _counted(GOING_ON_RE, text)
+
+
 def _counted(pattern: re.Pattern, text: str) -> Counter:
     """How often each match of ``pattern`` (its group, or its groups) occurs in ``text``, counted as
     found: a long text never holds the list of all its matches at once."""
@@ -187,7 +180,6 @@ def run(edition: Edition) -> None:
         own, corpus = own_vocabularies[text.slug], corpora[text.slug]
         # the text's own usage only, so a build of one text joins exactly as a full build
         memo = open_memo(edition, "rejoin-evidence", text.slug)
-        memo = memo if memo.active else None
         evidence = SentenceEvidence.from_units(
             [[b.plain() for b in u.blocks if b.kind in ("para", "turn")] for u in text.units], person, memo)
         keep = frozenset(w.lower() for w in text.manifest["hyphen_keep"])
@@ -238,8 +230,7 @@ def run(edition: Edition) -> None:
             f"{text.manifest_path}:{rule.line}: paragraph break at line {no} matches nothing: line {no} is not "
             "inside a paragraph, and no paragraph beginning there would be joined to the one before; correct or "
             "remove the entry" for no, rule in breaks.items() if no not in breaks_used)
-        if memo is not None:
-            close_memo(edition, memo)
+        close_memo(edition, memo)
 
 
 JOINABLE = ("para", "turn")
